@@ -1,0 +1,23 @@
+"""Autograd: ``Function`` and its context, the registry, the engine and gradient checks."""
+
+from microtensor.autograd.engine import backward, grad
+from microtensor.autograd.function import REGISTRY, Context, Function, registered_functions
+from microtensor.autograd.grad_mode import (
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
+__all__ = [
+    "REGISTRY",
+    "Context",
+    "Function",
+    "backward",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "no_grad",
+    "registered_functions",
+    "set_grad_enabled",
+]

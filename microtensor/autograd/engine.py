@@ -1,0 +1,237 @@
+"""The reverse-mode engine: ``backward`` and ``grad``.
+
+The graph is made of nodes (``Context`` objects, one per ``Function.apply``); each node
+has one output Tensor and points to its input Tensors. To differentiate:
+
+1. Order the nodes reachable from the roots so that a node comes before every node it
+   depends on (an iterative depth-first search: a chain 100,000 nodes deep is fine).
+2. Walk that order once. Each node receives the sum of the gradients of its output,
+   calls its Function's ``backward`` and hands one gradient to each input: to the input's
+   node, or, for a leaf, into ``leaf.grad`` (``backward``) or the result (``grad``).
+3. Unless ``retain_graph``, each node then releases what it saved.
+
+Backward runs under ``no_grad`` unless ``create_graph=True``; then every gradient is a
+graph of its own and can be differentiated again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from microtensor.autograd import grad_mode
+from microtensor.autograd.function import Context
+from microtensor.tensor import Tensor
+
+
+def topological_order(roots: Sequence[Context]) -> list[Context]:
+    """Nodes reachable from ``roots``, each before the nodes it depends on."""
+    finished: list[Context] = []
+    visited: set[int] = set()
+    stack: list[tuple[Context, bool]] = [(root, False) for root in reversed(roots)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            finished.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for argument, needs in zip(node.inputs, node.needs_input_grad):
+            if needs and argument.grad_fn is not None and id(argument.grad_fn) not in visited:
+                stack.append((argument.grad_fn, False))
+    finished.reverse()
+    return finished
+
+
+def _why_no_grad(tensor: Tensor) -> str:
+    reason = getattr(tensor, "_no_grad_reason", None)
+    if reason is None:
+        reason = (
+            "it is a leaf created with requires_grad=False, or none of the tensors it "
+            "was computed from requires grad"
+        )
+    return (
+        f"element of shape {tensor.shape} does not require grad and has no grad_fn: "
+        f"{reason}. Create the inputs with requires_grad=True (or call "
+        ".requires_grad_()) before computing it."
+    )
+
+
+def _initial_gradient(output: Tensor, gradient: Any, index: int) -> Tensor:
+    if gradient is None:
+        if output.data.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for outputs with one element, "
+                f"but output {index} has shape {output.shape}: pass gradient= (a tensor "
+                "of that shape) to backward(), or grad_outputs= to autograd.grad()"
+            )
+        return Tensor._make(np.ones_like(output.data), None)
+    if not isinstance(gradient, Tensor):
+        gradient = Tensor._make(np.asarray(gradient, dtype=output.data.dtype), None)
+    if gradient.shape != output.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: gradient has shape {gradient.shape} but output {index} "
+            f"has shape {output.shape}; they must be equal"
+        )
+    return gradient
+
+
+def run_backward(
+    outputs: Sequence[Tensor],
+    gradients: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+) -> list[Tensor | None] | None:
+    """Differentiate ``outputs``; accumulate into leaves' ``.grad`` or return for ``inputs``.
+
+    With ``inputs`` (``autograd.grad``), the gradients of those tensors are returned
+    and no ``.grad`` is touched; otherwise leaves that require grad accumulate.
+    """
+    roots: list[Context] = []
+    node_grads: dict[Context, Tensor] = {}
+    captured: dict[int, Tensor] = {}
+    leaf_results: dict[int, Tensor] = {}
+    for index, (output, gradient) in enumerate(zip(outputs, gradients)):
+        if not output.requires_grad:
+            raise RuntimeError(f"backward: output {index}: " + _why_no_grad(output))
+        gradient = _initial_gradient(output, gradient, index)
+        if output.grad_fn is None:  # a leaf differentiated with respect to itself
+            _deliver_to_leaf(output, gradient, inputs, leaf_results)
+            continue
+        roots.append(output.grad_fn)
+        _add(node_grads, output.grad_fn, gradient)
+
+    wanted_nodes = {}
+    if inputs is not None:
+        wanted_nodes = {id(t.grad_fn): t for t in inputs if t.grad_fn is not None}
+
+    with grad_mode.set_grad_enabled(create_graph):
+        for node in topological_order(roots):
+            grad_output = node_grads.pop(node, None)
+            if grad_output is None:
+                continue
+            if id(node) in wanted_nodes:
+                captured[id(node)] = grad_output
+            input_grads = node.function.backward(node, grad_output)
+            if not isinstance(input_grads, tuple):
+                input_grads = (input_grads,)
+            if len(input_grads) != len(node.inputs):
+                raise RuntimeError(
+                    f"{node.function.__name__}.backward returned {len(input_grads)} "
+                    f"gradients but apply() got {len(node.inputs)} positional arguments"
+                )
+            for argument, needs, grad in zip(node.inputs, node.needs_input_grad, input_grads):
+                if not needs or grad is None:
+                    continue
+                if grad.shape != argument.shape:
+                    raise RuntimeError(
+                        f"{node.function.__name__}.backward returned a gradient of shape "
+                        f"{grad.shape} for an input of shape {argument.shape}"
+                    )
+                if argument.grad_fn is None:
+                    _deliver_to_leaf(argument, grad, inputs, leaf_results)
+                else:
+                    _add(node_grads, argument.grad_fn, grad)
+            if not retain_graph:
+                node.release()
+
+    if inputs is None:
+        return None
+    results: list[Tensor | None] = []
+    for tensor in inputs:
+        if tensor.grad_fn is None:
+            results.append(leaf_results.get(id(tensor)))
+        else:
+            results.append(captured.get(id(tensor.grad_fn)))
+    return results
+
+
+def _add(node_grads: dict[Context, Tensor], node: Context, grad: Tensor) -> None:
+    previous = node_grads.get(node)
+    node_grads[node] = grad if previous is None else previous + grad
+
+
+def _deliver_to_leaf(
+    leaf: Tensor,
+    grad: Tensor,
+    inputs: Sequence[Tensor] | None,
+    leaf_results: dict[int, Tensor],
+) -> None:
+    if inputs is not None:  # autograd.grad: collect, leave .grad alone
+        if any(leaf is t for t in inputs):
+            previous = leaf_results.get(id(leaf))
+            leaf_results[id(leaf)] = grad if previous is None else previous + grad
+        return
+    if not leaf.requires_grad:
+        return
+    if leaf.grad is None:
+        if not grad_mode.enabled:
+            # Own the array: the same gradient may reach several leaves, or be a
+            # read-only broadcast view, and optimisers may update .grad in place.
+            grad = Tensor._make(grad.data.copy(), None)
+        leaf.grad = grad
+    else:
+        leaf.grad = leaf.grad + grad
+
+
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves."""
+    outputs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None or isinstance(grad_tensors, Tensor | np.ndarray):
+        grad_tensors = [grad_tensors] * (1 if grad_tensors is not None else len(outputs))
+    if retain_graph is None:
+        retain_graph = create_graph
+    run_backward(outputs, list(grad_tensors), retain_graph, create_graph)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple.
+
+    Leaves' ``.grad`` are not touched. An input that the outputs do not depend on is an
+    error unless ``allow_unused=True``, when its gradient is None (as in PyTorch).
+    """
+    output_list = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    input_list = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for index, tensor in enumerate(input_list):
+        if not isinstance(tensor, Tensor) or not tensor.requires_grad:
+            raise RuntimeError(
+                f"autograd.grad: input {index} does not require grad; every input must "
+                "be a Tensor with requires_grad=True that the outputs were computed from"
+            )
+    if grad_outputs is None or isinstance(grad_outputs, Tensor | np.ndarray):
+        grad_outputs = [grad_outputs] * len(output_list)
+    if len(grad_outputs) != len(output_list):
+        raise RuntimeError(
+            f"autograd.grad: got {len(grad_outputs)} grad_outputs for "
+            f"{len(output_list)} outputs; pass one per output"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = run_backward(
+        output_list, list(grad_outputs), retain_graph, create_graph, inputs=input_list
+    )
+    assert results is not None
+    for index, result in enumerate(results):
+        if result is None and not allow_unused:
+            raise RuntimeError(
+                f"autograd.grad: input {index} (shape {input_list[index].shape}) was not "
+                "used to compute the outputs; pass allow_unused=True to get None for it"
+            )
+    return tuple(results)

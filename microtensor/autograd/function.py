@@ -1,0 +1,145 @@
+"""``Function``: one differentiable primitive, its context, and the registry of them all.
+
+A primitive is a subclass of :class:`Function` with two static methods:
+
+* ``forward(ctx, *arrays, **params)`` computes with NumPy. Tensor arguments arrive as
+  their arrays; other arguments (numbers, shapes) arrive unchanged. It returns one array.
+* ``backward(ctx, grad_output)`` receives the gradient of the output as a Tensor and
+  returns one Tensor (or None) per positional argument, built from other primitives, so
+  that the gradient is itself differentiable when the engine runs with ``create_graph``.
+
+``MyFunction.apply(*args, **params)`` runs forward and, when grad mode is on and an
+input requires grad, links the result into the graph through a context object: an
+instance of ``MyFunctionBackward``, which is what ``tensor.grad_fn`` shows.
+
+Every subclass registers itself by name in :data:`REGISTRY`; the test suite enumerates
+the registry, so a primitive cannot exist without a property-test spec.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from microtensor.autograd import grad_mode
+from microtensor.tensor import Tensor
+
+REGISTRY: dict[str, type[Function]] = {}
+"""Every Function subclass, by class name, in the order they were defined."""
+
+
+def registered_functions() -> dict[str, type[Function]]:
+    """A copy of the registry: name -> Function subclass."""
+    return dict(REGISTRY)
+
+
+_FREED = (
+    "Trying to backward through the graph a second time (or to read saved tensors "
+    "after they were freed): {name} released its saved tensors after the first "
+    "backward. Pass retain_graph=True to the first backward() (or autograd.grad()) "
+    "if you need to go through the graph again."
+)
+
+
+class Context:
+    """The node of the graph that one ``Function.apply`` call creates.
+
+    Attributes:
+        inputs: the positional arguments of ``apply`` (Tensors and others), the edges
+            of the graph.
+        needs_input_grad: one bool per positional argument: is it a Tensor that
+            requires grad?
+    """
+
+    function: type[Function]
+    inputs: tuple[Any, ...] = ()
+    needs_input_grad: tuple[bool, ...] = ()
+    _saved: tuple[Any, ...] | None = ()
+    _output: Any = None
+    _released = False
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep arrays (or Tensors) for backward.
+
+        An array that ``forward`` received as a Tensor argument comes back as that
+        Tensor, and the array ``forward`` returns comes back as the output Tensor, so
+        second derivatives flow through them. Other arrays come back as constants.
+        """
+        self._saved = values
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """The saved values, as Tensors (None and plain numbers stay as they are)."""
+        if self._released:
+            raise RuntimeError(_FREED.format(name=type(self).__name__))
+        return tuple(self._as_tensor(value) for value in self._saved)  # type: ignore[union-attr]
+
+    def _as_tensor(self, value: Any) -> Any:
+        if not isinstance(value, np.ndarray):
+            return value
+        for argument in self.inputs:
+            if isinstance(argument, Tensor) and argument.data is value:
+                return argument
+        if value is self._output and self._output is not None:
+            # A second Tensor for the output, on this same node: gradients that reach
+            # it go where gradients of the output go.
+            return Tensor._make(value, self)
+        return Tensor._make(value, None)
+
+    def release(self) -> None:
+        """Drop what was saved for backward (the engine calls this after backward)."""
+        if self._saved:
+            self._saved = None
+            self._output = None
+            self._released = True
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+class Function:
+    """Base class of the primitives; see the module docstring for the contract."""
+
+    _node_class: type[Context] = Context
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__name__
+        cls._node_class = type(f"{name}Backward", (Context,), {"function": cls})
+        REGISTRY[name] = cls
+
+    @staticmethod
+    def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Context, *grad_outputs: Tensor) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """Run ``forward`` on the arrays of ``args`` and record the node if needed."""
+        requires_grad = False
+        arrays = []
+        for argument in args:
+            if isinstance(argument, Tensor):
+                arrays.append(argument.data)
+                requires_grad = requires_grad or argument.requires_grad
+            else:
+                arrays.append(argument)
+        ctx = cls._node_class()
+        output = cls.forward(ctx, *arrays, **kwargs)
+        if not requires_grad:
+            return Tensor._make(output, None)
+        if not grad_mode.enabled:
+            result = Tensor._make(output, None)
+            result._no_grad_reason = "it was computed inside no_grad()"
+            return result
+        ctx.inputs = args
+        ctx.needs_input_grad = tuple(
+            isinstance(argument, Tensor) and argument.requires_grad for argument in args
+        )
+        result = Tensor._make(output, ctx)
+        ctx._output = result.data
+        return result

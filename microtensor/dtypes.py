@@ -1,0 +1,67 @@
+"""dtypes and the conversion of Python data to arrays.
+
+As in PyTorch: Python floats become the default dtype (float32 unless changed with
+``set_default_dtype``), Python ints become int64, bools stay bool, and a NumPy array
+keeps its dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+int64 = np.dtype(np.int64)
+bool = np.dtype(np.bool_)  # noqa: A001 (PyTorch's name: mt.bool)
+
+_default_dtype = float32
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype that Python floats become (float32 unless set otherwise)."""
+    return _default_dtype
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Set the dtype that Python floats become; float32 or float64."""
+    global _default_dtype
+    dtype = np.dtype(dtype)
+    if dtype not in (float32, float64):
+        raise TypeError(
+            f"set_default_dtype: only float32 and float64 are supported, got {dtype}"
+        )
+    _default_dtype = dtype
+
+
+def is_floating(dtype: Any) -> bool:
+    return np.issubdtype(dtype, np.floating)
+
+
+def as_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """``data`` as an ndarray with PyTorch's dtype rules (a copy, as ``torch.tensor``)."""
+    from microtensor.tensor import Tensor
+
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, np.ndarray | np.generic):
+        array = np.array(data, dtype=dtype)
+    else:
+        array = np.array(data)
+        if array.dtype == object:
+            raise TypeError(
+                f"tensor(): could not make a numeric tensor from {type(data).__name__} "
+                "(nested sequences must be rectangular and hold numbers)"
+            )
+        if dtype is not None:
+            array = array.astype(dtype)
+        elif array.dtype.kind == "f":
+            array = array.astype(_default_dtype)
+        elif array.dtype.kind in "iu":
+            array = array.astype(np.int64)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(
+            f"tensor(): unsupported dtype {array.dtype}; use a float, int or bool dtype"
+        )
+    return array

@@ -1,0 +1,234 @@
+"""Shape primitives: reshape, permute, broadcast_to and its adjoint sum_to, indexing and its adjoint.
+
+Each pair is closed under backward: the gradient of ``reshape`` is a ``reshape``, of
+``permute`` the inverse ``permute``, of ``broadcast_to`` a ``sum_to`` and back, of
+``index`` an ``index_adjoint`` (scatter-add into zeros) and back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from microtensor.autograd.function import Context, Function
+from microtensor.tensor import Tensor
+
+
+class Reshape(Function):
+    """``x.reshape(shape)``. The gradient is reshaped back."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        ctx.input_shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
+        return Reshape.apply(grad_output, ctx.input_shape), None
+
+
+class Permute(Function):
+    """``x.transpose(dims)``. The gradient is permuted by the inverse permutation."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+        ctx.dims = dims
+        return x.transpose(dims)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
+        inverse = tuple(int(i) for i in np.argsort(ctx.dims))
+        return Permute.apply(grad_output, inverse), None
+
+
+class BroadcastTo(Function):
+    """``np.broadcast_to(x, shape)`` (a read-only view). Its adjoint is ``SumTo``."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        ctx.input_shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
+        return SumTo.apply(grad_output, ctx.input_shape), None
+
+
+class SumTo(Function):
+    """Sum ``x`` down to ``shape``, undoing NumPy broadcasting: the adjoint of ``BroadcastTo``.
+
+    Leading axes that broadcasting added are summed away; axes where ``shape`` has 1
+    are summed with keepdims. This is the only place where broadcasting is undone.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        ctx.input_shape = x.shape
+        lead = x.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, size in enumerate(shape) if size == 1 and x.shape[lead + i] != 1
+        )
+        summed = x.sum(axis=axes, keepdims=True) if axes else x
+        return summed.reshape(shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
+        return BroadcastTo.apply(grad_output, ctx.input_shape), None
+
+
+def sum_to(tensor: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """``tensor`` summed down to ``shape`` (itself when the shape already matches)."""
+    return tensor if tensor.shape == shape else SumTo.apply(tensor, shape)
+
+
+class Index(Function):
+    """``x[index]`` for basic and integer-array indices. The adjoint is ``IndexAdjoint``."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, index: Any) -> np.ndarray:
+        ctx.input_shape = x.shape
+        ctx.index = index
+        return np.asarray(x[index])
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
+        return IndexAdjoint.apply(grad_output, ctx.index, ctx.input_shape), None
+
+
+class IndexAdjoint(Function):
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up).
+
+    The adjoint of ``Index``: <x[index], g> = <x, index_adjoint(g)>. Its own gradient
+    is ``Index`` with the same index.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context, grad: np.ndarray, index: Any, shape: tuple[int, ...]
+    ) -> np.ndarray:
+        ctx.index = index
+        output = np.zeros(shape, dtype=grad.dtype)
+        np.add.at(output, index, grad)
+        return output
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None, None]:
+        return Index.apply(grad_output, ctx.index), None, None
+
+
+# ----- user-facing shape functions, composed from the primitives above ------------
+
+
+def _dim(dim: int, ndim: int, op: str) -> int:
+    if not -ndim <= dim < ndim:
+        raise IndexError(
+            f"{op}: dimension out of range (expected to be in range of "
+            f"[{-ndim}, {ndim - 1}], but got {dim})"
+        )
+    return dim % ndim
+
+
+def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def reshape(x: Tensor, shape: tuple[Any, ...]) -> Tensor:
+    shape = _shape_args(shape)
+    size = x.data.size
+    known = int(np.prod([s for s in shape if s != -1]))
+    if shape.count(-1) == 1 and known > 0 and size % known == 0:
+        shape = tuple(size // known if s == -1 else s for s in shape)
+    if -1 in shape or int(np.prod(shape)) != size:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+    return x if shape == x.shape else Reshape.apply(x, shape)
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    if x.ndim == 0:
+        return Reshape.apply(x, (1,))
+    start, end = _dim(start_dim, x.ndim, "flatten"), _dim(end_dim, x.ndim, "flatten")
+    if start > end:
+        raise RuntimeError(
+            f"flatten(): start_dim {start_dim} cannot come after end_dim {end_dim}"
+        )
+    shape = (*x.shape[:start], int(np.prod(x.shape[start : end + 1])), *x.shape[end + 1 :])
+    return x if shape == x.shape else Reshape.apply(x, shape)
+
+
+def permute(x: Tensor, dims: tuple[Any, ...]) -> Tensor:
+    dims = tuple(_dim(d, x.ndim, "permute") for d in _shape_args(dims))
+    if sorted(dims) != list(range(x.ndim)):
+        raise RuntimeError(
+            f"permute: got dims {dims} for a {x.ndim}-D tensor of shape {x.shape}; "
+            "give each dimension exactly once"
+        )
+    return Permute.apply(x, dims)
+
+
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        return x
+    dims = list(range(x.ndim))
+    d0, d1 = _dim(dim0, x.ndim, "transpose"), _dim(dim1, x.ndim, "transpose")
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return Permute.apply(x, tuple(dims))
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    d = _dim(dim, x.ndim + 1, "unsqueeze")
+    return Reshape.apply(x, (*x.shape[:d], 1, *x.shape[d:]))
+
+
+def squeeze(x: Tensor, dim: int | None = None) -> Tensor:
+    if dim is None:
+        shape = tuple(s for s in x.shape if s != 1)
+    else:
+        d = _dim(dim, max(x.ndim, 1), "squeeze")
+        shape = x.shape if x.ndim == 0 or x.shape[d] != 1 else x.shape[:d] + x.shape[d + 1 :]
+    return x if shape == x.shape else Reshape.apply(x, shape)
+
+
+def expand(x: Tensor, sizes: tuple[Any, ...]) -> Tensor:
+    sizes = _shape_args(sizes)
+    lead = len(sizes) - x.ndim
+    if lead < 0:
+        raise RuntimeError(
+            f"expand: the number of sizes provided ({len(sizes)}) must be greater or "
+            f"equal to the number of dimensions in the tensor ({x.ndim})"
+        )
+    shape = tuple(
+        x.shape[i - lead] if size == -1 and i >= lead else size for i, size in enumerate(sizes)
+    )
+    try:
+        np.broadcast_shapes(x.shape, shape)
+    except ValueError:
+        raise RuntimeError(
+            f"expand: the expanded size {list(sizes)} must match the existing size "
+            f"{list(x.shape)} at every non-singleton dimension"
+        ) from None
+    return x if shape == x.shape else BroadcastTo.apply(x, shape)
+
+
+def _index_part(part: Any) -> Any:
+    if isinstance(part, Tensor):
+        if part.dtype.kind not in "iub":
+            raise IndexError(
+                f"tensors used as indices must be long, int or bool tensors, got {part.dtype}"
+            )
+        return part.data
+    if isinstance(part, list):
+        return np.asarray(part)
+    return part
+
+
+def index(x: Tensor, key: Any) -> Tensor:
+    """``x[key]``: ints, slices, None, Ellipsis, integer or bool arrays/tensors."""
+    key = tuple(_index_part(p) for p in key) if isinstance(key, tuple) else _index_part(key)
+    try:
+        return Index.apply(x, key)
+    except IndexError as error:
+        raise IndexError(f"index {key!r} into a tensor of shape {x.shape}: {error}") from None
