@@ -29,20 +29,22 @@ from microtensor.tensor import Tensor
 def topological_order(roots: Sequence[Context]) -> list[Context]:
     """Nodes reachable from ``roots``, each before the nodes it depends on."""
     finished: list[Context] = []
-    visited: set[int] = set()
+    visited: set[Context] = set()
     stack: list[tuple[Context, bool]] = [(root, False) for root in reversed(roots)]
     while stack:
         node, children_done = stack.pop()
         if children_done:
             finished.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         for argument, needs in zip(node.inputs, node.needs_input_grad):
-            if needs and argument.grad_fn is not None and id(argument.grad_fn) not in visited:
-                stack.append((argument.grad_fn, False))
+            if needs:
+                parent = argument.grad_fn
+                if parent is not None and parent not in visited:
+                    stack.append((parent, False))
     finished.reverse()
     return finished
 
@@ -104,21 +106,22 @@ def run_backward(
             _deliver_to_leaf(output, gradient, inputs, leaf_results)
             continue
         roots.append(output.grad_fn)
-        _add(node_grads, output.grad_fn, gradient)
+        previous = node_grads.get(output.grad_fn)
+        node_grads[output.grad_fn] = gradient if previous is None else previous + gradient
 
-    wanted_nodes = {}
+    wanted_nodes: dict[Context, Tensor] = {}
     if inputs is not None:
-        wanted_nodes = {id(t.grad_fn): t for t in inputs if t.grad_fn is not None}
+        wanted_nodes = {t.grad_fn: t for t in inputs if t.grad_fn is not None}
 
     with grad_mode.set_grad_enabled(create_graph):
         for node in topological_order(roots):
             grad_output = node_grads.pop(node, None)
             if grad_output is None:
                 continue
-            if id(node) in wanted_nodes:
+            if node in wanted_nodes:
                 captured[id(node)] = grad_output
             input_grads = node.function.backward(node, grad_output)
-            if not isinstance(input_grads, tuple):
+            if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
             if len(input_grads) != len(node.inputs):
                 raise RuntimeError(
@@ -128,15 +131,18 @@ def run_backward(
             for argument, needs, grad in zip(node.inputs, node.needs_input_grad, input_grads):
                 if not needs or grad is None:
                     continue
-                if grad.shape != argument.shape:
+                if grad.data.shape != argument.data.shape:
                     raise RuntimeError(
                         f"{node.function.__name__}.backward returned a gradient of shape "
                         f"{grad.shape} for an input of shape {argument.shape}"
                     )
-                if argument.grad_fn is None:
+                parent = argument.grad_fn
+                if parent is None:
                     _deliver_to_leaf(argument, grad, inputs, leaf_results)
+                elif parent in node_grads:
+                    node_grads[parent] = node_grads[parent] + grad
                 else:
-                    _add(node_grads, argument.grad_fn, grad)
+                    node_grads[parent] = grad
             if not retain_graph:
                 node.release()
 
@@ -149,11 +155,6 @@ def run_backward(
         else:
             results.append(captured.get(id(tensor.grad_fn)))
     return results
-
-
-def _add(node_grads: dict[Context, Tensor], node: Context, grad: Tensor) -> None:
-    previous = node_grads.get(node)
-    node_grads[node] = grad if previous is None else previous + grad
 
 
 def _deliver_to_leaf(

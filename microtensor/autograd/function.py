@@ -25,6 +25,8 @@ import numpy as np
 from microtensor.autograd import grad_mode
 from microtensor.tensor import Tensor
 
+_new_tensor = object.__new__
+
 REGISTRY: dict[str, type[Function]] = {}
 """Every Function subclass, by class name, in the order they were defined."""
 
@@ -73,7 +75,7 @@ class Context:
         """The saved values, as Tensors (None and plain numbers stay as they are)."""
         if self._released:
             raise RuntimeError(_FREED.format(name=type(self).__name__))
-        return tuple(self._as_tensor(value) for value in self._saved)  # type: ignore[union-attr]
+        return tuple([self._as_tensor(value) for value in self._saved])  # type: ignore[union-attr]
 
     def _as_tensor(self, value: Any) -> Any:
         if not isinstance(value, np.ndarray):
@@ -120,26 +122,24 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run ``forward`` on the arrays of ``args`` and record the node if needed."""
-        requires_grad = False
-        arrays = []
-        for argument in args:
-            if isinstance(argument, Tensor):
-                arrays.append(argument.data)
-                requires_grad = requires_grad or argument.requires_grad
-            else:
-                arrays.append(argument)
         ctx = cls._node_class()
+        arrays = [arg.data if isinstance(arg, Tensor) else arg for arg in args]
         output = cls.forward(ctx, *arrays, **kwargs)
-        if not requires_grad:
-            return Tensor._make(output, None)
         if not grad_mode.enabled:
             result = Tensor._make(output, None)
-            result._no_grad_reason = "it was computed inside no_grad()"
+            result._no_grad_reason = "it was computed while grad mode was off (in no_grad())"
             return result
+        needs = [isinstance(arg, Tensor) and arg.requires_grad for arg in args]
+        if True not in needs:
+            return Tensor._make(output, None)
+        if type(output) is not np.ndarray:
+            output = np.asarray(output)
         ctx.inputs = args
-        ctx.needs_input_grad = tuple(
-            isinstance(argument, Tensor) and argument.requires_grad for argument in args
-        )
-        result = Tensor._make(output, ctx)
-        ctx._output = result.data
+        ctx.needs_input_grad = tuple(needs)
+        ctx._output = output
+        result = _new_tensor(Tensor)
+        result.data = output
+        result.grad = None
+        result.grad_fn = ctx
+        result.requires_grad = True
         return result

@@ -17,7 +17,8 @@ from microtensor.tensor import Tensor
 
 
 def _shape(value: Any) -> tuple[int, ...]:
-    return np.shape(value)
+    """The shape of an array, or () for a plain number."""
+    return getattr(value, "shape", ())
 
 
 class Add(Function):

@@ -51,9 +51,10 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        kept = _kept_shape(ctx.input_shape, ctx.dim)
-        if grad_output.shape != kept:
-            grad_output = Reshape.apply(grad_output, kept)
+        if ctx.dim is not None:  # put back the summed axes as 1s, then broadcast
+            kept = _kept_shape(ctx.input_shape, ctx.dim)
+            if grad_output.shape != kept:
+                grad_output = Reshape.apply(grad_output, kept)
         return BroadcastTo.apply(grad_output, ctx.input_shape)
 
 

@@ -1,0 +1,138 @@
+"""Per-op overhead: build and backward a 10-op graph on tiny arrays.
+
+Runs, side by side in one process, (a) microtensor, (b) the same arithmetic written in
+plain NumPy (forward and hand-derived backward), and (c) PyTorch when it is installed.
+Reports microseconds per graph, per op, and the ratio to plain NumPy.
+
+    python benchmarks/overhead.py [--repeats 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+import microtensor as mt
+
+OPS_PER_GRAPH = 10
+
+
+def microtensor_graph(x0: np.ndarray, w0: np.ndarray) -> Callable[[], None]:
+    x = mt.tensor(x0, requires_grad=True)
+    w = mt.tensor(w0, requires_grad=True)
+
+    def run() -> None:
+        x.grad = w.grad = None
+        # 10 ops: mul, add, tanh, mul, exp, matmul, neg, add, relu, sum
+        a = x * w
+        b = a + x
+        c = b.tanh()
+        d = c * c
+        e = d.exp()
+        f = e @ w
+        g = -f
+        h = g + 1.0
+        i = h.relu()
+        loss = i.sum()
+        loss.backward()
+
+    return run
+
+
+def numpy_graph(x: np.ndarray, w: np.ndarray) -> Callable[[], None]:
+    def run() -> None:
+        a = x * w
+        b = a + x
+        c = np.tanh(b)
+        d = c * c
+        e = np.exp(d)
+        f = e @ w
+        g = -f
+        h = g + 1.0
+        mask = h > 0
+        i = h * mask
+        _ = i.sum()
+        # backward, written out
+        gi = np.ones_like(i)
+        gh = gi * mask
+        gf = -gh
+        ge = gf @ w.T
+        gw = e.T @ gf
+        gd = ge * e
+        gc = gd * 2 * c
+        gb = gc * (1 - c * c)
+        gx = gb.copy()
+        ga = gb
+        gx = gx + ga * w
+        gw = gw + ga * x
+        _ = gx, gw
+
+    return run
+
+
+def torch_graph(x0: np.ndarray, w0: np.ndarray) -> Callable[[], None] | None:
+    try:
+        import torch
+    except Exception:  # not installed, or a broken install: compare without it
+        return None
+    torch.set_num_threads(1)
+    x = torch.tensor(x0, requires_grad=True)
+    w = torch.tensor(w0, requires_grad=True)
+
+    def run() -> None:
+        x.grad = w.grad = None
+        a = x * w
+        b = a + x
+        c = b.tanh()
+        d = c * c
+        e = d.exp()
+        f = e @ w
+        g = -f
+        h = g + 1.0
+        i = h.relu()
+        loss = i.sum()
+        loss.backward()
+
+    return run
+
+
+def best_time(run: Callable[[], None], repeats: int, rounds: int = 5) -> float:
+    """Best of ``rounds`` averages of ``repeats`` calls, in microseconds."""
+    for _ in range(repeats // 10):  # warm up
+        run()
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            run()
+        best = min(best, (time.perf_counter() - start) / repeats * 1e6)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=2000, help="graphs per timing round")
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 4)).astype(np.float32)
+    w = rng.standard_normal((4, 4)).astype(np.float32)
+    runs = {"numpy (hand-written)": numpy_graph(x, w), "microtensor": microtensor_graph(x, w)}
+    torch_run = torch_graph(x, w)
+    if torch_run is not None:
+        runs["pytorch"] = torch_run
+    times = {name: best_time(run, args.repeats) for name, run in runs.items()}
+    base = times["numpy (hand-written)"]
+    print(f"10-op graph, forward + backward, 4x4 float32 ({args.repeats} graphs x 5 rounds, best)")
+    print(f"{'':22} {'us/graph':>9} {'us/op':>7} {'vs numpy':>9}")
+    for name, t in times.items():
+        print(f"{name:22} {t:9.1f} {t / OPS_PER_GRAPH:7.2f} {t / base:8.1f}x")
+    if torch_run is None:
+        print("pytorch: not installed (pip install torch to compare)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
