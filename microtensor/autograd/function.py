@@ -93,7 +93,6 @@ class Context:
         """Drop what was saved for backward (the engine calls this after backward)."""
         if self._saved:
             self._saved = None
-            self._output = None
             self._released = True
 
     def __repr__(self) -> str:

@@ -21,13 +21,30 @@ def _shape(value: Any) -> tuple[int, ...]:
     return getattr(value, "shape", ())
 
 
+def _broadcast_error(op: str, a: Any, b: Any) -> RuntimeError:
+    shape_a, shape_b = _shape(a), _shape(b)
+    for dim in range(1, max(len(shape_a), len(shape_b)) + 1):
+        size_a = shape_a[-dim] if dim <= len(shape_a) else 1
+        size_b = shape_b[-dim] if dim <= len(shape_b) else 1
+        if size_a != size_b and 1 not in (size_a, size_b):
+            break
+    return RuntimeError(
+        f"{op}: the size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
+        f"at non-singleton dimension {max(len(shape_a), len(shape_b)) - dim}; shapes "
+        f"{shape_a} and {shape_b} do not broadcast"
+    )
+
+
 class Add(Function):
     """``a + b``. d/da = 1, d/db = 1 (summed back over broadcast dimensions)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> np.ndarray:
         ctx.shapes = (_shape(a), _shape(b))
-        return np.add(a, b)
+        try:
+            return np.add(a, b)
+        except ValueError:
+            raise _broadcast_error("add", a, b) from None
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
@@ -45,7 +62,10 @@ class Mul(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> np.ndarray:
         ctx.save_for_backward(a, b)
-        return np.multiply(a, b)
+        try:
+            return np.multiply(a, b)
+        except ValueError:
+            raise _broadcast_error("mul", a, b) from None
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
@@ -63,7 +83,10 @@ class Div(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> np.ndarray:
         ctx.save_for_backward(a, b)
-        return np.divide(a, b)
+        try:
+            return np.divide(a, b)
+        except ValueError:
+            raise _broadcast_error("div", a, b) from None
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
