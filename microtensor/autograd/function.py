@@ -122,23 +122,27 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run ``forward`` on the arrays of ``args`` and record the node if needed."""
         ctx = cls._node_class()
-        arrays = [arg.data if isinstance(arg, Tensor) else arg for arg in args]
-        output = cls.forward(ctx, *arrays, **kwargs)
+        output = cls.forward(
+            ctx, *[arg.data if isinstance(arg, Tensor) else arg for arg in args], **kwargs
+        )
+        if type(output) is not np.ndarray:
+            output = np.asarray(output)
+        result = _new_tensor(Tensor)
+        result.data = output
+        result.grad = None
         if not grad_mode.enabled:
-            result = Tensor._make(output, None)
+            result.grad_fn = None
+            result.requires_grad = False
             result._no_grad_reason = "it was computed while grad mode was off (in no_grad())"
             return result
         needs = [isinstance(arg, Tensor) and arg.requires_grad for arg in args]
         if True not in needs:
-            return Tensor._make(output, None)
-        if type(output) is not np.ndarray:
-            output = np.asarray(output)
+            result.grad_fn = None
+            result.requires_grad = False
+            return result
         ctx.inputs = args
         ctx.needs_input_grad = tuple(needs)
         ctx._output = output
-        result = _new_tensor(Tensor)
-        result.data = output
-        result.grad = None
         result.grad_fn = ctx
         result.requires_grad = True
         return result

@@ -43,12 +43,18 @@ class Permute(Function):
 
 
 class BroadcastTo(Function):
-    """``np.broadcast_to(x, shape)`` (a read-only view). Its adjoint is ``SumTo``."""
+    """``x`` repeated along broadcast axes up to ``shape``. Its adjoint is ``SumTo``.
+
+    The result is a new array, not ``np.broadcast_to``'s read-only view: that view costs
+    several microseconds to build, more than copying the small arrays this mostly sees.
+    """
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         ctx.input_shape = x.shape
-        return np.broadcast_to(x, shape)
+        output = np.empty(shape, dtype=x.dtype)
+        np.copyto(output, x)
+        return output
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
