@@ -108,6 +108,8 @@ class Function:
         super().__init_subclass__(**kwargs)
         name = cls.__name__
         cls._node_class = type(f"{name}Backward", (Context,), {"function": cls})
+        if name in REGISTRY:  # a user's class of the same name must not hide ours
+            name = f"{cls.__module__}.{cls.__qualname__}"
         REGISTRY[name] = cls
 
     @staticmethod
