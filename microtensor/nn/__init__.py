@@ -1,5 +1,19 @@
-"""``microtensor.nn``: modules and layers (see ``functional`` for the ops)."""
+"""``microtensor.nn``: modules, layers, initialisers (see ``functional`` for the ops)."""
 
-from microtensor.nn import functional
+from microtensor.nn import functional, init
+from microtensor.nn.layers import (
+    Conv2d,
+    CrossEntropyLoss,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sequential,
+)
+from microtensor.nn.module import Module
+from microtensor.nn.parameter import Parameter
 
-__all__ = ["functional"]
+__all__ = [
+    "Conv2d", "CrossEntropyLoss", "Flatten", "Linear", "MaxPool2d", "Module", "Parameter",
+    "ReLU", "Sequential", "functional", "init",
+]  # fmt: skip

@@ -1,0 +1,112 @@
+"""``Adam``: adaptive moment estimation (Kingma & Ba, 2015), with L2 weight decay and AMSGrad.
+
+PyTorch's documented rule, for each parameter theta with gradient g at step t
+(lr gamma, betas (beta1, beta2), eps, weight decay lambda), m and v starting at 0::
+
+    g <- -g                                   if maximize
+    g <- g + lambda * theta                   if lambda != 0
+    m <- beta1 * m + (1 - beta1) * g
+    v <- beta2 * v + (1 - beta2) * g^2
+    m_hat <- m / (1 - beta1^t)
+    v_max <- max(v_max, v); v_hat <- v_max / (1 - beta2^t)   if amsgrad
+    v_hat <- v / (1 - beta2^t)                               otherwise
+    theta <- theta - gamma * m_hat / (sqrt(v_hat) + eps)
+
+Computed in PyTorch's order of operations so that the rounding agrees: m moves by
+``(1 - beta1) * (g - m)`` (PyTorch's lerp) and the last line is
+``theta - (gamma / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)``.
+State per parameter: ``step`` (an int), ``exp_avg`` (m), ``exp_avg_sq`` (v) and,
+with amsgrad, ``max_exp_avg_sq`` (v_max).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from microtensor.optim.optimizer import Optimizer
+from microtensor.tensor import Tensor
+
+
+class Adam(Optimizer):
+    """Adam (see the module docstring for the update rule).
+
+    Args:
+        params: Tensors or parameter groups to optimise.
+        lr: learning rate gamma.
+        betas: (beta1, beta2), decay rates of the first and second moment averages.
+        eps: added to the denominator for numerical stability.
+        weight_decay: lambda, L2 penalty added to the gradient (not AdamW's decoupled decay).
+        amsgrad: use the maximum of past second moments (Reddi et al., 2018).
+        maximize: ascend instead of descend.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        if not lr >= 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not eps >= 0.0:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not weight_decay >= 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _step_group(self, group: dict[str, Any]) -> None:
+        lr = group["lr"]
+        beta1, beta2 = group["betas"]
+        eps = group["eps"]
+        weight_decay = group["weight_decay"]
+        amsgrad = group["amsgrad"]
+        maximize = group["maximize"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            g = p.grad.data  # read only: a gradient may be shared between leaves
+            if maximize:
+                g = -g
+            if weight_decay != 0:
+                g = g + weight_decay * p.data
+            state = self.state[p]
+            if not state:
+                state["step"] = 0
+                state["exp_avg"] = Tensor._make(np.zeros_like(p.data), None)
+                state["exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), None)
+                if amsgrad:
+                    state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), None)
+            state["step"] = step = state["step"] + 1
+            m = state["exp_avg"].data
+            v = state["exp_avg_sq"].data
+            m += (1 - beta1) * (g - m)
+            v *= beta2
+            v += (1 - beta2) * g * g
+            if amsgrad:
+                v_max = state["max_exp_avg_sq"].data
+                np.maximum(v_max, v, out=v_max)
+                v = v_max
+            step_size = lr / (1 - beta1**step)
+            denominator = np.sqrt(v) / math.sqrt(1 - beta2**step) + eps
+            p.data -= step_size * m / denominator
