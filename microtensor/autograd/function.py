@@ -127,8 +127,10 @@ class Function:
         output = cls.forward(
             ctx, *[arg.data if isinstance(arg, Tensor) else arg for arg in args], **kwargs
         )
-        if type(output) is not np.ndarray:
-            output = np.asarray(output)
+        if type(output) is not np.ndarray:  # e.g. np.exp of a 0-d array gives a scalar
+            scalar, output = output, np.asarray(output)
+            if ctx._saved:  # the saved output must stay the output (second derivatives)
+                ctx._saved = tuple(output if v is scalar else v for v in ctx._saved)
         result = _new_tensor(Tensor)
         result.data = output
         result.grad = None

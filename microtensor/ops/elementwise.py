@@ -125,6 +125,8 @@ class Pow(Function):
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
         (x,) = ctx.saved_tensors
         exponent = ctx.exponent
+        if exponent == 0:  # d/dx x**0 = 0, also at x = 0 (not 0 * 0**-1 = nan), as PyTorch
+            return grad_output * 0.0, None
         return grad_output * (exponent * Pow.apply(x, exponent - 1)), None
 
 
