@@ -8,14 +8,18 @@ from microtensor.autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from microtensor.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = [
     "REGISTRY",
     "Context",
     "Function",
+    "GradcheckError",
     "backward",
     "enable_grad",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "no_grad",
     "registered_functions",
