@@ -15,6 +15,7 @@ See docs/property-testing.md.
 from microtensor.autograd.gradcheck import relative_error, verdict
 from microtensor.testing import strategies
 from microtensor.testing.gradients import assert_gradients, check_spec, spec_arguments
+from microtensor.testing.modules import check_module_gradients
 from microtensor.testing.spec import PrimitiveSpec
 from microtensor.testing.strategies import (
     arrays_away_from,
@@ -34,6 +35,7 @@ __all__ = [
     "arrays_away_from",
     "assert_gradients",
     "broadcastable_arrays",
+    "check_module_gradients",
     "check_spec",
     "distinct_arrays",
     "float_arrays",
