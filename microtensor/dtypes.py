@@ -48,7 +48,13 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     if isinstance(data, np.ndarray | np.generic):
         array = np.array(data, dtype=dtype)
     else:
-        array = np.array(data)
+        try:
+            array = np.array(data)
+        except ValueError:  # NumPy's "inhomogeneous shape": say it as PyTorch does
+            raise ValueError(
+                "tensor(): nested sequences must be rectangular (every row of the same "
+                f"length), got {str(data)[:80]}"
+            ) from None
         if array.dtype == object:
             raise TypeError(
                 f"tensor(): could not make a numeric tensor from {type(data).__name__} "

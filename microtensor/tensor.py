@@ -127,7 +127,10 @@ class Tensor:
         return _ops.Mul.apply(self, 1) if self.requires_grad else Tensor._make(self.data.copy(), None)
 
     def to(self, dtype: Any) -> Tensor:
-        return _ops.Cast.apply(self, dtype=np.dtype(dtype))
+        dtype = np.dtype(dtype)
+        if not dtypes.is_floating(dtype):  # integers and bools carry no gradient (PyTorch)
+            return Tensor._make(self.data.astype(dtype), None)
+        return _ops.Cast.apply(self, dtype=dtype)
 
     def float(self) -> Tensor:
         return self.to(np.float32)
