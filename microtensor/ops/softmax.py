@@ -29,7 +29,7 @@ class LogSoftmax(Function):
         return output
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (output,) = ctx.saved_tensors
         total = grad_output.sum(dim=ctx.dim, keepdim=True)
-        return grad_output - Exp.apply(output) * total, None
+        return grad_output - Exp.apply(output) * total  # one positional input (dim is a keyword)
