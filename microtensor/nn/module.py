@@ -77,18 +77,20 @@ class Module:
         return self.forward(*args, **kwargs)
 
     # ----- registration ---------------------------------------------------------------
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: str = "") -> None:
+        """Unregister ``name`` everywhere but in registry ``keep`` (where it keeps its place)."""
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"cannot assign '{name}' before Module.__init__() call")
         self.__dict__.pop(name, None)
-        for registry in (self._parameters, self._buffers, self._modules):
-            registry.pop(name, None)
+        for registry_name, _, _ in _REGISTRIES:
+            if registry_name != keep:
+                self.__dict__[registry_name].pop(name, None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, Parameter | Module):
-            self._forget(name)
-            registry = self._parameters if isinstance(value, Parameter) else self._modules
-            registry[name] = value
+            kind = "_parameters" if isinstance(value, Parameter) else "_modules"
+            self._forget(name, keep=kind)
+            self.__dict__[kind][name] = value
             return
         for registry_name, what, expected in _REGISTRIES:
             registry = self.__dict__.get(registry_name)
@@ -138,7 +140,7 @@ class Module:
                 f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                 "(nn.Parameter or None required)"
             )
-        self._forget(name)
+        self._forget(name, keep="_parameters")
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -150,7 +152,7 @@ class Module:
                 f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
                 "(Tensor or None required)"
             )
-        self._forget(name)
+        self._forget(name, keep="_buffers")
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers.discard(name)
@@ -162,7 +164,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._check_name(name, self._modules)
-        self._forget(name)
+        self._forget(name, keep="_modules")
         self._modules[name] = module
 
     register_module = add_module
