@@ -128,7 +128,10 @@ def _values(func: Callable[..., Any], arguments: Sequence[Any]) -> list[np.ndarr
 
 
 def _difference(plus: list[Any], minus: list[Any], eps: float) -> list[Any]:
-    return [None if p is None else (p - m).reshape(-1) / (2 * eps) for p, m in zip(plus, minus)]
+    return [
+        None if p is None else (p - m).reshape(-1) / (2 * eps)
+        for p, m in zip(plus, minus, strict=True)
+    ]
 
 
 def numerical_jacobian(

@@ -180,7 +180,7 @@ def gradgradcheck(
         arguments, vectors = args[:count], args[count:]
         pairs = [
             (out, vector)
-            for out, vector in zip(evaluate(func, arguments), vectors)
+            for out, vector in zip(evaluate(func, arguments), vectors, strict=True)
             if vector is not None and _differentiable_output(out) and out.requires_grad
         ]
         wrt = [arguments[p] for p in positions]
@@ -191,7 +191,8 @@ def gradgradcheck(
                 create_graph=True, allow_unused=True,
             )
         return tuple(
-            Tensor._make(np.zeros(x.shape), None) if g is None else g for g, x in zip(grads, wrt)
+            Tensor._make(np.zeros(x.shape), None) if g is None else g
+            for g, x in zip(grads, wrt, strict=True)
         )
 
     all_inputs = (*inputs, *grad_outputs)

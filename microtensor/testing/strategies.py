@@ -74,7 +74,7 @@ def floats_away_from(
     for kink in sorted(kinks):
         edges += [kink - margin, kink + margin]
     edges.append(max_value)
-    intervals = [(lo, hi) for lo, hi in zip(edges[::2], edges[1::2]) if lo <= hi]
+    intervals = [(lo, hi) for lo, hi in zip(edges[::2], edges[1::2], strict=True) if lo <= hi]
     if not intervals:
         raise ValueError(
             f"floats_away_from: no number in [{min_value}, {max_value}] is {margin} away "
@@ -175,7 +175,7 @@ def broadcastable_arrays(
     per_array = elements if isinstance(elements, tuple) else (elements,) * num_arrays
     return tuple(
         draw(float_arrays(shape, elements=each))
-        for shape, each in zip(drawn.input_shapes, per_array)
+        for shape, each in zip(drawn.input_shapes, per_array, strict=True)
     )
 
 
