@@ -34,6 +34,12 @@ required = _RequiredParameter()
 """A default value meaning "every parameter group must give this hyperparameter"."""
 
 
+_SET_ORDER = (
+    "optimizer parameters need to be organized in ordered collections, but the ordering "
+    "of tensors in sets will change between runs. Please use a list instead."
+)
+
+
 def _zero_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
     for p in params:
         if set_to_none or p.grad is None:
@@ -61,6 +67,8 @@ class Optimizer:
                 "params argument given to the optimizer should be an iterable of Tensors "
                 f"or dicts, but got {type(params).__name__}"
             )
+        if isinstance(params, set):  # PyTorch checks this for groups only; order matters
+            raise TypeError(_SET_ORDER)
         self.defaults = defaults
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
@@ -81,11 +89,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, set):
-            raise TypeError(
-                "optimizer parameters need to be organized in ordered collections, but "
-                "the ordering of tensors in sets will change between runs. Please use a "
-                "list instead."
-            )
+            raise TypeError(_SET_ORDER)
         elif params is None:
             raise ValueError("a parameter group needs a 'params' entry")
         params = list(params)
