@@ -81,18 +81,34 @@ def _import_every_microtensor_module() -> None:
                 raise
 
 
-def test_every_primitive_has_a_spec() -> None:
-    _import_every_microtensor_module()
-    covered = {spec.function for spec in SPECS}
-    missing = sorted(
+def _without_spec(specs: list[PrimitiveSpec]) -> list[str]:
+    """Names of microtensor's registered Functions that no spec in ``specs`` covers."""
+    covered = {spec.function for spec in specs}
+    return sorted(
         name
         for name, function in registered_functions().items()
         if function.__module__.startswith("microtensor.") and function not in covered
     )
+
+
+def test_every_primitive_has_a_spec() -> None:
+    _import_every_microtensor_module()
+    missing = _without_spec(SPECS)
     assert not missing, (
         f"registered primitives without a PrimitiveSpec in tests/specs_*.py: {missing}; "
         "add one (input strategy, NumPy reference, differentiable positions) for each"
     )
+
+
+def test_deleting_any_one_spec_is_noticed() -> None:
+    """One spec per primitive: a second one could be deleted without any test failing."""
+    _import_every_microtensor_module()
+    for index, spec in enumerate(SPECS):
+        assert _without_spec(SPECS[:index] + SPECS[index + 1 :]), (
+            f"{IDS[index]} is not the only spec of {spec.function.__name__}: deleting it "
+            "would go unnoticed; merge the specs of one primitive into one strategy "
+            "(hypothesis.strategies.one_of)"
+        )
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
