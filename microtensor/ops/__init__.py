@@ -7,14 +7,16 @@ Where each op lives:
 * ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint
 * ``linalg.py``:      MatMul
 * ``softmax.py``:     LogSoftmax (softmax is its exponential)
+* ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight (and conv2d with its checks)
+* ``pool.py``:        MaxPool2d, PoolGather, PoolScatter (and max_pool2d)
+* ``loss.py``:        CrossEntropy, CrossEntropyGrad (and cross_entropy)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from microtensor.ops.conv import Conv2d, Conv2dWeight, ConvTranspose2d, conv2d
 from microtensor.ops.elementwise import (
     Abs,
     Add,
@@ -30,6 +32,8 @@ from microtensor.ops.elementwise import (
     Tanh,
 )
 from microtensor.ops.linalg import MatMul
+from microtensor.ops.loss import CrossEntropy, CrossEntropyGrad, cross_entropy
+from microtensor.ops.pool import MaxPool2d, PoolGather, PoolScatter, max_pool2d
 from microtensor.ops.reduction import Max, Min, Sum, argmax, extremum, mean, normalize_dims
 from microtensor.ops.shape import (
     BroadcastTo,
@@ -52,6 +56,8 @@ from microtensor.ops.softmax import LogSoftmax
 from microtensor.tensor import Tensor
 
 __all__ = [
+    "Conv2d", "Conv2dWeight", "ConvTranspose2d", "CrossEntropy", "CrossEntropyGrad",
+    "MaxPool2d", "PoolGather", "PoolScatter", "conv2d", "cross_entropy", "max_pool2d",
     "Abs", "Add", "BroadcastTo", "Cast", "Div", "Exp", "Index", "IndexAdjoint", "Log",
     "LogSoftmax", "MatMul", "Max", "Min", "Mul", "Neg", "Permute", "Pow", "Relu",
     "Reshape", "Sigmoid", "Sum", "SumTo", "Tanh", "argmax", "array_of", "expand",

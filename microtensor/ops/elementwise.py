@@ -215,7 +215,7 @@ class Relu(Function):
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         mask = x > 0
         ctx.save_for_backward(mask)
-        return np.multiply(x, mask, dtype=x.dtype)
+        return np.maximum(x, 0, dtype=x.dtype)  # +0.0 for negatives (x * mask gives -0.0)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:

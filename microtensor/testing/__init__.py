@@ -13,7 +13,14 @@ See docs/property-testing.md.
 """
 
 from microtensor.autograd.gradcheck import relative_error, verdict
-from microtensor.testing import strategies
+from microtensor.testing import cnn, strategies
+from microtensor.testing.cnn import (
+    conv_geometries,
+    logits,
+    pool_arrays,
+    pool_geometries,
+    relu_arrays,
+)
 from microtensor.testing.gradients import assert_gradients, check_spec, spec_arguments
 from microtensor.testing.modules import check_module_gradients
 from microtensor.testing.spec import PrimitiveSpec
@@ -37,12 +44,18 @@ __all__ = [
     "broadcastable_arrays",
     "check_module_gradients",
     "check_spec",
+    "cnn",
+    "conv_geometries",
     "distinct_arrays",
     "float_arrays",
     "floats",
     "floats_away_from",
+    "logits",
     "matmul_arrays",
+    "pool_arrays",
+    "pool_geometries",
     "positive_arrays",
+    "relu_arrays",
     "relative_error",
     "shapes",
     "spec_arguments",

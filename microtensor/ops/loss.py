@@ -1,0 +1,174 @@
+"""Softmax cross-entropy with integer class targets, fused: ``CrossEntropy`` and its gradient.
+
+For logits ``x`` (N, C) (or (N, C, d1, ...), classes on axis 1) and targets ``t``::
+
+    loss_n = -log softmax(x_n)[t_n] = logsumexp(x_n) - x_n[t_n]
+    d loss_n / d x_n = softmax(x_n) - onehot(t_n)
+
+Samples whose target is ``ignore_index`` weigh 0; ``'mean'`` divides by the number of
+the others (as PyTorch), ``'sum'`` adds, ``'none'`` keeps one loss per sample.
+
+Fused on purpose, for numerical stability and speed: ``logsumexp`` is taken after
+shifting by the row maximum, so logits of magnitude 1e4 give exact, finite losses, and
+the gradient ``softmax - onehot`` is one expression from the probabilities the forward
+already has. The gradient is the primitive ``CrossEntropyGrad``, whose own backward is
+written with ``LogSoftmax`` and elementwise ops, so higher derivatives work too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from microtensor.autograd.function import Context, Function
+from microtensor.ops.shape import Reshape, sum_to
+from microtensor.ops.softmax import LogSoftmax
+from microtensor.tensor import Tensor
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _probabilities(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class CrossEntropy(Function):
+    """``cross_entropy(x, target)``: x (N, C, ...) float, target (N, ...) int -> loss.
+
+    The loss is a scalar for ``'mean'`` and ``'sum'``, of the target's shape for
+    ``'none'``. d/dx = (softmax(x) - onehot(target)) * weight * dL, with weight 1, 0 for
+    ignored samples, divided by the count of the others for ``'mean'``.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context, logits: np.ndarray, target: np.ndarray | None = None,
+        reduction: str = "mean", ignore_index: int = -100,
+    ) -> np.ndarray:
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        kept = target != ignore_index
+        every = bool(kept.all())
+        safe = target if every else np.where(kept, target, 0)
+        index = np.expand_dims(safe, 1)
+        losses = (np.log(total) - np.take_along_axis(shifted, index, axis=1)).squeeze(1)
+        weight = np.ones(losses.shape, logits.dtype) if every else kept.astype(logits.dtype)
+        if not every:
+            losses = np.where(kept, losses, 0)
+        if reduction == "mean":
+            count = logits.dtype.type(losses.size if every else kept.sum())
+            with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: nan, as PyTorch
+                weight /= count
+                output = np.asarray(losses.sum() / count)
+        elif reduction == "sum":
+            output = np.asarray(losses.sum())
+        else:
+            output = losses
+        ctx.target, ctx.weight = index, weight
+        ctx.save_for_backward(logits, exp / total)
+        return output
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        logits, probabilities = ctx.saved_tensors
+        return CrossEntropyGrad.apply(
+            logits, grad_output, target=ctx.target, weight=ctx.weight,
+            probabilities=probabilities.data,
+        )
+
+
+class CrossEntropyGrad(Function):
+    """``(softmax(x) - onehot(target)) * (g * weight)``: the gradient of ``CrossEntropy``.
+
+    x: (N, C, ...), g: a scalar or (N, ...), target: (N, 1, ...) class indices, weight:
+    (N, ...) constants. Bilinear-ish: linear in g, and with s = softmax(x), its
+    derivatives applied to h (N, C, ...) are
+
+        d/dx: c * s * (h - sum_C(s * h)),  c = g * weight
+        d/dg: weight * (sum_C(s * h) - h[target]), summed to g's shape.
+
+    ``probabilities`` (softmax(x)) may be passed in when the caller has them.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context, logits: np.ndarray, grad: np.ndarray, target: Any = None,
+        weight: Any = None, probabilities: np.ndarray | None = None,
+    ) -> np.ndarray:
+        if probabilities is None:
+            probabilities = _probabilities(logits)
+        ctx.target, ctx.weight = target, weight
+        ctx.save_for_backward(logits, grad)
+        coefficient = np.expand_dims(np.multiply(grad, weight, dtype=logits.dtype), 1)
+        output = probabilities * coefficient
+        np.put_along_axis(
+            output, target, np.take_along_axis(output, target, axis=1) - coefficient, axis=1
+        )
+        return output
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
+        logits, grad = ctx.saved_tensors
+        needs_logits, needs_grad = ctx.needs_input_grad
+        target, weight = ctx.target, ctx.weight
+        kept_shape = (weight.shape[0], 1, *weight.shape[1:])
+        probabilities = LogSoftmax.apply(logits, dim=1).exp()
+        spread = (grad_output * probabilities).sum(dim=1, keepdim=True)  # sum_C(s * h)
+        grad_logits = grad_grad = None
+        if needs_logits:
+            coefficient = Reshape.apply(grad * weight, kept_shape)
+            grad_logits = coefficient * probabilities * (grad_output - spread)
+        if needs_grad:
+            onehot = np.zeros(logits.shape, dtype=logits.dtype)
+            np.put_along_axis(onehot, target, 1, axis=1)
+            at_target = (grad_output * onehot).sum(dim=1, keepdim=True)
+            per_sample = Reshape.apply((spread - at_target) * weight.reshape(kept_shape),
+                                       weight.shape)
+            grad_grad = sum_to(per_sample, grad.shape)
+        return grad_logits, grad_grad
+
+
+def cross_entropy(
+    input: Tensor, target: Any, reduction: str = "mean", ignore_index: int = -100,  # noqa: A002
+) -> Tensor:
+    """Softmax cross-entropy of logits ``input`` (N, C) or (C,) against class indices.
+
+    ``target`` holds integers in [0, C) (or ``ignore_index``), shape (N,) (or () for a
+    (C,) input; (N, d1, ...) for an (N, C, d1, ...) input).
+    """
+    op = "cross_entropy"
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: input must be a Tensor of logits, got {type(input).__name__}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"{op}: input must hold floating-point logits, got dtype {input.dtype}")
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    labels = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"{op}: target must hold integer class indices (int64), got dtype {labels.dtype}; "
+            "convert it with .to(mt.int64) (probability targets are not supported)"
+        )
+    if input.ndim == 0:
+        raise RuntimeError(f"{op}: input must have a class dimension, got a 0-D tensor")
+    expected = (input.shape[0], *input.shape[2:]) if input.ndim > 1 else ()
+    if labels.shape != expected:
+        raise RuntimeError(
+            f"{op}: expected target of shape {expected} for input of shape {input.shape} "
+            f"(one class index per sample), got target of shape {labels.shape}"
+        )
+    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    wrong = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
+    if wrong.any():
+        raise IndexError(
+            f"{op}: target {labels[wrong].flat[0]} is out of bounds for {classes} classes "
+            f"(expected 0 <= target < {classes}, or ignore_index={ignore_index})"
+        )
+    if input.ndim == 1:
+        loss = CrossEntropy.apply(Reshape.apply(input, (1, classes)), target=labels.reshape(1),
+                                  reduction=reduction, ignore_index=ignore_index)
+        return Reshape.apply(loss, ()) if reduction == "none" else loss
+    return CrossEntropy.apply(input, target=labels, reduction=reduction, ignore_index=ignore_index)

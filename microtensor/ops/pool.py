@@ -1,0 +1,171 @@
+"""2-D max pooling: ``MaxPool2d`` and the routing pair its gradients are made of.
+
+With kernel ``k``, stride ``s`` and an input ``x`` padded with minus infinity to ``xp``::
+
+    y[n, c, i, j] = max_{u, v} xp[n, c, s*i + u, s*j + v]
+
+Pooling routes: each output is one input element, the *first* maximum of its window in
+row-major order (PyTorch's rule when values tie). Once the routes are known, pooling
+is linear, and so are its derivatives:
+
+* ``PoolGather(x)``: ``y = x`` read at the routes (the forward, given the routes);
+* ``PoolScatter(g)``: zeros of the input's shape with ``g`` added at the routes (the
+  gradient of the forward; overlapping windows add up).
+
+They are each other's adjoint, ``<gather(x), g> = <x, scatter(g)>``, so each one's
+backward is the other: the pair is closed under differentiation, and the second
+derivative of pooling (zero away from ties) comes out exactly.
+
+Fused on purpose, for speed: the maximum and its route are found with one pass over
+``k*k`` strided views of the window positions (``xp[:, :, u::s, v::s]``), never by
+copying windows out and calling ``argmax``. A route is stored as the offset ``u*kw + v``
+inside the window, one byte per output.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from microtensor.autograd.function import Context, Function
+from microtensor.ops.conv import Pair, check_4d, check_geometry, pad2d, pair
+from microtensor.tensor import Tensor
+
+
+class Routes(NamedTuple):
+    """Where each output of a max pooling reads from.
+
+    Attributes:
+        offsets: (N, C, OH, OW) integers, ``u * kernel_w + v`` of the chosen element.
+        input_shape: (N, C, H, W) of the pooled input.
+        kernel_size, stride, padding: the pooling geometry.
+    """
+
+    offsets: np.ndarray
+    input_shape: tuple[int, ...]
+    kernel_size: Pair
+    stride: Pair
+    padding: Pair
+
+
+def _window_views(
+    xp: np.ndarray, kernel_size: Pair, stride: Pair, out_hw: tuple[int, ...]
+) -> list[np.ndarray]:
+    """The ``kh * kw`` strided views ``xp[:, :, u::s, v::s]`` (each (N, C, OH, OW)), row-major."""
+    (kh, kw), (sh, sw), (oh, ow) = kernel_size, stride, out_hw
+    return [
+        xp[:, :, u : u + sh * (oh - 1) + 1 : sh, v : v + sw * (ow - 1) + 1 : sw]
+        for u in range(kh)
+        for v in range(kw)
+    ]
+
+
+def max_pool2d_routes(
+    x: np.ndarray, kernel_size: Pair, stride: Pair, padding: Pair
+) -> tuple[np.ndarray, Routes]:
+    """The max-pooled array and its routes (the first maximum of each window, row-major).
+
+    A later offset takes over only when strictly greater, so ties keep the first. NaN
+    propagates to the output value, as in PyTorch.
+    """
+    n, c, h, w = x.shape
+    (kh, kw), (sh, sw), (ph, pw) = kernel_size, stride, padding
+    out_hw = ((h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
+    views = _window_views(pad2d(x, padding, -np.inf), kernel_size, stride, out_hw)
+    best = views[0].copy()
+    offsets = np.zeros(best.shape, dtype=np.uint8 if kh * kw <= 256 else np.int32)
+    for offset, view in enumerate(views[1:], start=1):
+        greater = view > best
+        np.maximum(best, view, out=best)
+        np.copyto(offsets, offset, where=greater)
+    return best, Routes(offsets, x.shape, kernel_size, stride, padding)
+
+
+class MaxPool2d(Function):
+    """``y = max_pool2d(x)``: x (N, C, H, W) -> (N, C, OH, OW), OH = (H + 2p - k) // s + 1.
+
+    dy/dx routes each output gradient to the first maximum of its window:
+    ``dx = PoolScatter(dy)``.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context, x: np.ndarray, kernel_size: Pair = (2, 2), stride: Pair = (2, 2),
+        padding: Pair = (0, 0),
+    ) -> np.ndarray:
+        output, ctx.routes = max_pool2d_routes(x, kernel_size, stride, padding)
+        return output
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        return PoolScatter.apply(grad_output, routes=ctx.routes)
+
+
+class PoolGather(Function):
+    """``y = x`` read at ``routes``: (N, C, H, W) -> (N, C, OH, OW). Its adjoint is PoolScatter."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, routes: Routes) -> np.ndarray:
+        ctx.routes = routes
+        offsets = routes.offsets
+        views = _window_views(
+            pad2d(x, routes.padding), routes.kernel_size, routes.stride, offsets.shape[2:]
+        )
+        output = views[0].copy()
+        for offset, view in enumerate(views[1:], start=1):
+            np.copyto(output, view, where=offsets == offset)
+        return output
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        return PoolScatter.apply(grad_output, routes=ctx.routes)
+
+
+class PoolScatter(Function):
+    """Zeros of the pooled input's shape with ``g`` added at ``routes``. Adjoint of PoolGather.
+
+    g: (N, C, OH, OW) -> (N, C, H, W). One masked add per kernel offset; the windows of
+    one offset never overlap, so overlapping windows (stride < kernel) add up correctly.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, grad: np.ndarray, routes: Routes) -> np.ndarray:
+        ctx.routes = routes
+        n, c, h, w = routes.input_shape
+        (ph, pw), offsets = routes.padding, routes.offsets
+        out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
+        for offset, view in enumerate(
+            _window_views(out, routes.kernel_size, routes.stride, offsets.shape[2:])
+        ):
+            np.add(view, grad, out=view, where=offsets == offset)
+        return out[:, :, ph : ph + h, pw : pw + w] if ph or pw else out
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        return PoolGather.apply(grad_output, routes=ctx.routes)
+
+
+def max_pool2d(
+    input: Tensor, kernel_size: int | Pair, stride: int | Pair | None = None,  # noqa: A002
+    padding: int | Pair = 0,
+) -> Tensor:
+    """Max pooling of ``input`` (N, C, H, W), as PyTorch's (``stride`` defaults to the kernel).
+
+    Padding (with minus infinity) is at most half the kernel. Output (N, C, OH, OW) with
+    ``OH = floor((H + 2 * padding - kernel) / stride) + 1``.
+    """
+    op = "max_pool2d"
+    check_4d(op, "input", input, "(batch, channels, height, width)")
+    kernel = pair(kernel_size, "kernel_size", op)
+    strides = kernel if stride is None else pair(stride, "stride", op)
+    pads = pair(padding, "padding", op)
+    if min(kernel) <= 0:
+        raise ValueError(f"{op}: kernel_size must be positive, got kernel_size={kernel}")
+    if pads[0] > kernel[0] // 2 or pads[1] > kernel[1] // 2:
+        raise ValueError(
+            f"{op}: padding {pads} should be at most half the kernel size {kernel} "
+            f"(at most ({kernel[0] // 2}, {kernel[1] // 2}))"
+        )
+    check_geometry(op, input.shape, kernel, strides, pads)
+    return MaxPool2d.apply(input, kernel_size=kernel, stride=strides, padding=pads)
