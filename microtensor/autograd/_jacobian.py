@@ -100,8 +100,15 @@ def evaluate(func: Callable[..., Any], args: Sequence[Any]) -> tuple[Tensor, ...
     return outputs
 
 
-def _is_float(out: Tensor) -> bool:
+def is_float(out: Tensor) -> bool:
+    """Float outputs are differentiated; integer and bool outputs are not."""
     return np.issubdtype(out.dtype, np.floating)
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    """``vector`` scaled to norm 1 (a zero vector stays zero)."""
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
 
 
 def _working_copies(
@@ -122,7 +129,7 @@ def _working_copies(
 def _values(func: Callable[..., Any], arguments: Sequence[Any]) -> list[np.ndarray | None]:
     """Copies of the float outputs of ``func`` (outputs may be views of the inputs)."""
     return [
-        np.array(out.data, dtype=np.float64) if _is_float(out) else None
+        np.array(out.data, dtype=np.float64) if is_float(out) else None
         for out in evaluate(func, arguments)
     ]
 
@@ -146,7 +153,7 @@ def numerical_jacobian(
     result: Pairs = {}
     for i, work in enumerate(works):
         for k, out in enumerate(outputs):
-            if _is_float(out):
+            if is_float(out):
                 result[k, i] = np.zeros((out.data.size, work.size))
         flat = work.reshape(-1)  # a view: perturbing it perturbs the leaf
         for j in range(flat.size):
@@ -169,7 +176,7 @@ def analytical_jacobian(
     wrt = [inputs[p] for p in positions]
     result: Pairs = {}
     for k, out in enumerate(outputs):
-        if not _is_float(out):
+        if not is_float(out):
             continue
         for i, x in enumerate(wrt):
             result[k, i] = np.zeros((out.data.size, x.data.size))
@@ -221,7 +228,7 @@ def analytical_projection(
     wrt = [inputs[p] for p in positions]
     result: Pairs = {}
     for k, out in enumerate(outputs):
-        if not _is_float(out):
+        if not is_float(out):
             continue
         grads: Sequence[Tensor | None] = [None] * len(wrt)
         if out.requires_grad:
