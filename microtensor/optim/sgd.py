@@ -88,6 +88,6 @@ class SGD(Optimizer):
                 else:
                     b = buffer.data
                     b *= momentum
-                    b += (1 - dampening) * g
+                    b += (1 - dampening) * g if dampening else g
                 g = g + momentum * buffer.data if nesterov else buffer.data
             p.data -= lr * g
