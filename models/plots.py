@@ -1,0 +1,115 @@
+"""PNG figures with matplotlib's object-oriented ``Figure`` (no pyplot, no global state).
+
+matplotlib is an optional extra (``pip install microtensor[plot]``): :func:`available`
+says whether it is installed, and nothing here imports it before a figure is drawn.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def available() -> bool:
+    """Whether matplotlib can be imported."""
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def _figure(width: float, height: float) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _save(figure: Any, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def save_curves(history: Sequence[Any], path: Path, title: str = "") -> Path:
+    """Loss and accuracy per epoch, train and validation (``history``: EpochStats)."""
+    figure = _figure(9, 3.4)
+    loss_axes, accuracy_axes = figure.subplots(1, 2)
+    epochs = [s.epoch for s in history]
+    loss_axes.plot(epochs, [s.train_loss for s in history], label="train")
+    loss_axes.plot(epochs, [s.val_loss for s in history], label="validation")
+    loss_axes.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
+    accuracy_axes.plot(epochs, [s.train_accuracy for s in history], label="train")
+    accuracy_axes.plot(epochs, [s.val_accuracy for s in history], label="validation")
+    accuracy_axes.axhline(0.99, color="gray", linestyle=":", label="99%")
+    accuracy_axes.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
+    accuracy_axes.legend(loc="lower right")
+    if title:
+        figure.suptitle(title)
+    return _save(figure, path)
+
+
+def snapshot_epochs(last: int, count: int = 6) -> list[int]:
+    """About ``count`` epochs from 0 (initialisation) to ``last``, denser at the start."""
+    if last <= 0:
+        return [0]
+    points = np.unique(np.round(np.geomspace(1, last, count - 1)).astype(int))
+    return [0, *(int(p) for p in points)]
+
+
+def save_filters(kernels: np.ndarray, path: Path) -> Path:
+    """The kernels at several epochs: ``kernels[e]`` is ``(filters, kh, kw)`` after epoch
+    ``e`` (0 = initialisation). One row per filter, one column per chosen epoch; blue is
+    negative, red positive, on one colour scale per filter."""
+    epochs = snapshot_epochs(len(kernels) - 1)
+    filters = kernels.shape[1]
+    figure = _figure(1.4 * len(epochs) + 0.8, 1.4 * filters + 0.5)
+    axes = np.atleast_2d(figure.subplots(filters, len(epochs), squeeze=False))
+    for f in range(filters):
+        scale = float(np.abs(kernels[epochs, f]).max()) or 1.0
+        for column, epoch in enumerate(epochs):
+            ax = axes[f, column]
+            image = ax.imshow(kernels[epoch, f], cmap="RdBu_r", vmin=-scale, vmax=scale)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if f == 0:
+                ax.set_title("init" if epoch == 0 else f"epoch {epoch}", fontsize=9)
+            if column == 0:
+                ax.set_ylabel(f"filter {f}")
+        figure.colorbar(image, ax=axes[f, -1], shrink=0.8)
+    figure.suptitle("conv kernels, from random start to edge detectors")
+    return _save(figure, path)
+
+
+def save_sweep(rows: Sequence[Any], path: Path, cnn_accuracy: float | None = None) -> Path:
+    """Validation accuracy (mean, min-max band) against hidden width, log x axis.
+
+    ``rows`` have ``width``, ``parameters``, ``mean``, ``minimum``, ``maximum``.
+    """
+    figure = _figure(6, 3.6)
+    ax = figure.subplots()
+    widths = [r.width for r in rows]
+    ax.fill_between(widths, [r.minimum for r in rows], [r.maximum for r in rows],
+                    alpha=0.25, label="min to max over seeds")  # fmt: skip
+    ax.plot(widths, [r.mean for r in rows], marker="o", label="MLP mean")
+    if cnn_accuracy is not None:
+        ax.axhline(cnn_accuracy, color="C3", linestyle="--", label="TinyCNN (114 params)")
+    ax.set(xscale="log", xlabel="hidden width", ylabel="validation accuracy",
+           title="MLP capacity sweep")  # fmt: skip
+    ax.set_xticks(widths, [str(w) for w in widths])
+    ax.legend(loc="lower right")
+    return _save(figure, path)
+
+
+def save_seed_accuracies(results: dict[str, Sequence[float]], path: Path) -> Path:
+    """One dot per seed and configuration: final validation accuracy (robustness)."""
+    figure = _figure(7, 3.6)
+    ax = figure.subplots()
+    for i, accuracies in enumerate(results.values()):
+        ax.scatter(np.full(len(accuracies), i), accuracies, alpha=0.7)
+    ax.axhline(0.99, color="gray", linestyle=":", label="99%")
+    ax.set_xticks(range(len(results)), list(results), rotation=15, fontsize=8)
+    ax.set(ylabel="final validation accuracy", title="TinyCNN over initialisation seeds")
+    ax.legend(loc="lower right")
+    return _save(figure, path)

@@ -1,0 +1,251 @@
+"""Training runs shared by the CLIs: the configuration, the loop, evaluation, checkpoints.
+
+A :class:`Recipe` says what differs between TinyCNN, the MLPs and the edge net (how to
+build the model, which data, which kernels to watch); a :class:`Run` holds everything
+else: data, model, optimiser, the shuffling generator and the per-epoch history.
+
+Randomness: one ``seed`` is split by ``numpy.random.SeedSequence`` into three independent
+generators, for the data, the initial weights and the shuffling. A checkpoint holds the
+model, the optimiser, the shuffling generator's state and the history, and the data is
+drawn again from the seed, so training N epochs, saving, and resuming to N + M gives the
+same weights as N + M epochs in one go.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import microtensor as mt
+import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
+from microtensor import nn, optim
+from models.datasets import batches
+
+OPTIMIZERS = ("sgd", "adam")
+CHECKPOINT_NAME = "checkpoint.npz"
+FORMAT = "microtensor-models-run"
+
+Data = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass
+class RunConfig:
+    """Everything that defines a run (stored in its checkpoint and metrics.json).
+
+    Attributes:
+        model: the recipe's name (``tinycnn``, ``mlp``, ``edgenet``).
+        classes: number of classes.
+        epochs: total number of epochs to train.
+        lr: learning rate.
+        batch_size: samples per step.
+        optimizer: ``sgd`` (plain, no momentum) or ``adam``.
+        seed: the one seed of data, initial weights and shuffling.
+        train_size, val_size: number of training and validation samples.
+        noise: standard deviation of the pixel noise.
+        hidden: hidden width (the MLP only; 0 elsewhere).
+    """
+
+    model: str
+    classes: int
+    epochs: int
+    lr: float
+    batch_size: int
+    optimizer: str
+    seed: int
+    train_size: int
+    val_size: int
+    noise: float
+    hidden: int = 0
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What one model family contributes to a run.
+
+    Attributes:
+        name: the CLI's name, also the default run-folder prefix.
+        build: ``build(config, generator)`` makes the model, drawing initial weights
+            from ``generator``.
+        data: ``data(config, generator)`` gives ``(train_x, train_y, val_x, val_y)``.
+        class_names: ``class_names(classes)`` for reports.
+        kernels: ``kernels(model)`` copies the conv kernels ``(filters, kh, kw)`` to
+            record once per epoch (for filters.png); None for models without.
+        input_shape: one sample's shape, ``(1, 8, 8)``.
+        summary: ``summary(run)``, text printed after training (default: the kernels).
+    """
+
+    name: str
+    build: Callable[[RunConfig, np.random.Generator | None], nn.Module]
+    data: Callable[[RunConfig, np.random.Generator], Data]
+    class_names: Callable[[int], tuple[str, ...]]
+    kernels: Callable[[nn.Module], np.ndarray] | None
+    input_shape: tuple[int, ...]
+    summary: Callable[[Run], str] | None = None
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    """One line of metrics.csv: the epoch (1-based) and its losses, accuracies, time."""
+
+    epoch: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float
+    val_accuracy: float
+    seconds: float
+
+
+def generators(seed: int) -> tuple[np.random.Generator, ...]:
+    """Three independent generators from one seed: data, initial weights, shuffling."""
+    return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+
+
+def make_optimizer(name: str, params: Any, lr: float) -> optim.Optimizer:
+    """``sgd`` (plain SGD, as the seed) or ``adam`` (PyTorch's defaults besides lr)."""
+    if name == "sgd":
+        return optim.SGD(params, lr=lr)
+    if name == "adam":
+        return optim.Adam(params, lr=lr)
+    raise ValueError(f"unknown optimizer {name!r}; expected one of {OPTIMIZERS}")
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def train_epoch(
+    model: nn.Module,
+    optimizer: optim.Optimizer,
+    images: np.ndarray,
+    labels: np.ndarray,
+    batch_size: int,
+    generator: np.random.Generator,
+) -> tuple[float, float]:
+    """One pass over shuffled mini-batches; returns (mean loss, accuracy) seen in training."""
+    model.train()
+    loss_sum = 0.0
+    correct = 0
+    for x, y in batches(images, labels, batch_size, generator):
+        logits = model(mt.from_numpy(x))
+        loss = F.cross_entropy(logits, mt.from_numpy(y))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        loss_sum += loss.item() * len(y)
+        correct += int((logits.detach().numpy().argmax(axis=1) == y).sum())
+    return loss_sum / len(labels), correct / len(labels)
+
+
+def predict(model: nn.Module, images: np.ndarray) -> np.ndarray:
+    """Logits ``(n, classes)`` as an array, without building a graph."""
+    model.eval()
+    with mt.no_grad():
+        return model(mt.from_numpy(images)).numpy()
+
+
+def evaluate(model: nn.Module, images: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """(mean cross-entropy, accuracy) on a whole set."""
+    logits = predict(model, images)
+    with mt.no_grad():
+        loss = F.cross_entropy(mt.from_numpy(logits), mt.from_numpy(labels)).item()
+    return loss, float((logits.argmax(axis=1) == labels).mean())
+
+
+def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, classes: int) -> np.ndarray:
+    """``matrix[true, predicted]`` = number of samples."""
+    counts = np.bincount(labels * classes + predictions, minlength=classes * classes)
+    return counts.reshape(classes, classes)
+
+
+class Run:
+    """Data, model, optimiser, shuffling generator and history of one training run."""
+
+    def __init__(self, recipe: Recipe, config: RunConfig) -> None:
+        data_rng, init_rng, self.shuffle = generators(config.seed)
+        self.recipe = recipe
+        self.config = config
+        self.train_x, self.train_y, self.val_x, self.val_y = recipe.data(config, data_rng)
+        self.model = recipe.build(config, init_rng)
+        self.optimizer = make_optimizer(config.optimizer, self.model.parameters(), config.lr)
+        self.history: list[EpochStats] = []
+        self.kernels = [recipe.kernels(self.model)] if recipe.kernels else []
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far."""
+        return len(self.history)
+
+    def fit(self, epochs: int, on_epoch: Callable[[EpochStats], Any] | None = None) -> None:
+        """Train until ``epochs`` epochs are done in total, calling ``on_epoch`` after each."""
+        while self.epoch < epochs:
+            start = time.perf_counter()
+            train_loss, train_accuracy = train_epoch(
+                self.model, self.optimizer, self.train_x, self.train_y,
+                self.config.batch_size, self.shuffle,
+            )  # fmt: skip
+            val_loss, val_accuracy = evaluate(self.model, self.val_x, self.val_y)
+            stats = EpochStats(
+                self.epoch + 1, train_loss, train_accuracy, val_loss, val_accuracy,
+                time.perf_counter() - start,
+            )  # fmt: skip
+            self.history.append(stats)
+            if self.recipe.kernels:
+                self.kernels.append(self.recipe.kernels(self.model))
+            if on_epoch is not None:
+                on_epoch(stats)
+
+    def checkpoint(self) -> dict[str, Any]:
+        """Everything needed to resume exactly (see :meth:`restore`), for ``mt.save``."""
+        return {
+            "format": FORMAT,
+            "config": asdict(self.config),
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "shuffle_generator": self.shuffle.bit_generator.state,
+            "history": [asdict(stats) for stats in self.history],
+            "kernels": np.stack(self.kernels) if self.kernels else None,
+        }
+
+    @classmethod
+    def restore(cls, recipe: Recipe, checkpoint: dict[str, Any]) -> Run:
+        """The run a checkpoint was taken from (the data is drawn again from its seed)."""
+        run = cls(recipe, RunConfig(**checkpoint["config"]))
+        run.model.load_state_dict(checkpoint["model"])
+        run.optimizer.load_state_dict(checkpoint["optimizer"])
+        run.shuffle.bit_generator.state = checkpoint["shuffle_generator"]
+        run.history = [EpochStats(**stats) for stats in checkpoint["history"]]
+        kernels = checkpoint["kernels"]
+        run.kernels = [] if kernels is None else list(kernels)
+        return run
+
+    def save(self, path: str | Path) -> None:
+        mt.save(self.checkpoint(), path)
+
+
+def load_checkpoint(path: str | Path, recipe: Recipe) -> dict[str, Any]:
+    """Read a run checkpoint (a file, or a run folder holding ``checkpoint.npz``).
+
+    Raises:
+        FileNotFoundError: when there is no such file.
+        ValueError: when the file is not a checkpoint of this recipe's runs.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / CHECKPOINT_NAME
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}")
+    checkpoint = mt.load(path)
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a training-run checkpoint (written by `train`)")
+    names = {field.name for field in fields(RunConfig)}
+    config = checkpoint.get("config", {})
+    if set(config) != names:
+        raise ValueError(f"{path} has an unexpected config: {sorted(config)}")
+    if config["model"] != recipe.name:
+        raise ValueError(f"{path} is a checkpoint of a {config['model']} run, not of {recipe.name}")
+    return checkpoint
