@@ -11,13 +11,7 @@ import numpy as np
 import pytest
 
 import microtensor as mt
-import microtensor.nn.functional as F  # noqa: N812
 from microtensor import nn
-
-needs_cnn_ops = pytest.mark.skipif(
-    not all(hasattr(F, name) for name in ("conv2d", "max_pool2d", "cross_entropy")),
-    reason="F.conv2d, F.max_pool2d and F.cross_entropy have not landed yet",
-)
 
 
 def tiny_cnn() -> nn.Sequential:
@@ -289,7 +283,6 @@ def test_tiny_cnn_has_114_parameters_in_pytorch_layout() -> None:
     assert sum(p.numel() for p in model.parameters()) == 114  # 3*9 + 3 + 27*3 + 3
 
 
-@needs_cnn_ops
 def test_tiny_cnn_output_shapes_layer_by_layer() -> None:
     model = tiny_cnn()
     x = mt.randn(5, 1, 8, 8)
@@ -300,7 +293,6 @@ def test_tiny_cnn_output_shapes_layer_by_layer() -> None:
     assert shapes == [(5, 3, 6, 6), (5, 3, 6, 6), (5, 3, 3, 3), (5, 27), (5, 3)]
 
 
-@needs_cnn_ops
 @pytest.mark.parametrize(
     ("size", "kernel", "stride", "padding", "expected"),
     [(8, 3, 1, 0, 6), (8, 3, 1, 1, 8), (9, 3, 2, 0, 4), (7, (3, 1), (2, 1), (1, 0), (4, 7))],
@@ -312,7 +304,6 @@ def test_conv2d_output_size_formula(size, kernel, stride, padding, expected) -> 
     assert out.shape == (1, 4, height, width)  # floor((W - K + 2P) / S) + 1
 
 
-@needs_cnn_ops
 def test_maxpool_and_flatten() -> None:
     x = mt.arange(32.0).reshape(1, 2, 4, 4)
     pooled = nn.MaxPool2d(2)(x)
@@ -323,7 +314,6 @@ def test_maxpool_and_flatten() -> None:
     assert nn.Flatten(0, 1)(x).shape == (2, 4, 4)
 
 
-@needs_cnn_ops
 def test_relu_and_cross_entropy_loss() -> None:
     np.testing.assert_array_equal(nn.ReLU()(mt.tensor([-1.0, 0.0, 2.0])).numpy(), [0, 0, 2])
     logits = mt.tensor([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]])
@@ -435,7 +425,6 @@ def test_initialisers_reject_what_pytorch_rejects() -> None:
 
 # ----- against PyTorch ------------------------------------------------------------------------
 @pytest.mark.torch
-@needs_cnn_ops
 def test_same_weights_give_pytorch_outputs_and_gradients() -> None:
     torch = pytest.importorskip("torch", reason="PyTorch is not installed")
     model = tiny_cnn()
