@@ -8,7 +8,13 @@ from microtensor.autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from microtensor.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from microtensor.autograd.gradcheck import (
+    GradcheckError,
+    gradcheck,
+    gradgradcheck,
+    relative_error,
+    verdict,
+)
 
 __all__ = [
     "REGISTRY",
@@ -23,5 +29,7 @@ __all__ = [
     "is_grad_enabled",
     "no_grad",
     "registered_functions",
+    "relative_error",
     "set_grad_enabled",
+    "verdict",
 ]
