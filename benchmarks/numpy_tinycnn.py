@@ -2,18 +2,18 @@
 
 Forward, backward and SGD are spelled out for exactly one network, with no graph and no
 framework: ``conv 3x3 (3 filters) + bias -> relu -> maxpool 2 -> flatten -> linear 27 ->
-classes -> softmax cross-entropy (mean over the batch)``. Parameters use PyTorch's names
-and layouts (``0.weight`` is ``(3, 1, 3, 3)``, ``4.weight`` is ``(classes, 27)``), so the
-same initial weights can be given to microtensor, to PyTorch and to this file.
+classes -> softmax cross-entropy (mean over the batch)``. Parameters have TinyCNN's names
+and PyTorch's layouts (``conv.weight`` is ``(3, 1, 3, 3)``, ``fc.weight`` is
+``(classes, 27)``), so the same initial weights can go to microtensor, PyTorch and here.
 
-Shapes for a batch of B images, 8x8:
+Shapes for a batch of B 8x8 images; inside, the batch is the last (contiguous) axis:
 
-    cols    (B, 36, 9)   the 3x3 patch at each of the 6x6 positions (im2col)
-    conv    (B, 3, 36)   W1 (3, 9) @ cols^T + b1     dW1 = sum_b dconv @ cols
-    relu    (B, 3, 6, 6) max(conv, 0)                dconv = drelu * (conv > 0)
-    pooled  (B, 27)      max over 2x2 windows         the gradient goes to the maximum
-    logits  (B, K)       pooled @ W2^T + b2           dW2 = dlogits^T @ pooled
-    loss    ()           mean(logsumexp - logit_y)    dlogits = (softmax - onehot) / B
+    cols    (9, 36 B)      the 3x3 patch at each of the 6x6 positions (im2col)
+    conv    (3, 36 B)      W1 (3, 9) @ cols + b1         dW1 = dconv @ cols^T
+    relu    (3, 6, 6, B)   max(conv, 0)                  dconv = drelu * (conv > 0)
+    pooled  (27, B)        max over 2x2 windows          the gradient goes to the maximum
+    logits  (B, K)         (W2 @ pooled + b2)^T          dW2 = dlogits^T @ pooled^T
+    loss    ()             mean(logsumexp - logit_y)     dlogits = (softmax - onehot) / B
 
 ``gradient_check`` compares this backward with central differences in float64.
 
@@ -34,14 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from models.datasets import batches, make_stripes  # noqa: E402
 
 Params = dict[str, np.ndarray]
-NAMES = ("0.weight", "0.bias", "4.weight", "4.bias")
+NAMES = ("conv.weight", "conv.bias", "fc.weight", "fc.bias")
 
 
 def init_params(classes: int, generator: np.random.Generator) -> Params:
     """PyTorch's default initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for all four."""
-    shapes = {"0.weight": (3, 1, 3, 3), "0.bias": (3,), "4.weight": (classes, 27)}
-    shapes["4.bias"] = (classes,)
-    bound = {"0.weight": 1 / 3, "0.bias": 1 / 3, "4.weight": 27**-0.5, "4.bias": 27**-0.5}
+    shapes = {"conv.weight": (3, 1, 3, 3), "conv.bias": (3,), "fc.weight": (classes, 27)}
+    shapes["fc.bias"] = (classes,)
+    bound = {"conv.weight": 1 / 3, "conv.bias": 1 / 3, "fc.weight": 27**-0.5, "fc.bias": 27**-0.5}
     return {
         name: generator.uniform(-bound[name], bound[name], shapes[name]).astype(np.float32)
         for name in NAMES
@@ -63,8 +63,8 @@ def forward(params: Params, images: np.ndarray) -> tuple[np.ndarray, tuple]:
     """
     batch = len(images)
     cols = np.take(images.reshape(batch, 64).T, IM2COL, axis=0).reshape(9, 36 * batch)
-    conv = params["0.weight"].reshape(3, 9) @ cols
-    conv += params["0.bias"][:, None]
+    conv = params["conv.weight"].reshape(3, 9) @ cols
+    conv += params["conv.bias"][:, None]
     # (channel, pooled row, row in window, pooled col, col in window, batch)
     windows = np.maximum(conv, 0).reshape(3, 3, 2, 3, 2, batch)
     pooled = np.maximum(
@@ -72,8 +72,8 @@ def forward(params: Params, images: np.ndarray) -> tuple[np.ndarray, tuple]:
         np.maximum(windows[:, :, 1, :, 0], windows[:, :, 1, :, 1]),
     )
     flat = pooled.reshape(27, batch)
-    logits = params["4.weight"] @ flat
-    logits += params["4.bias"][:, None]
+    logits = params["fc.weight"] @ flat
+    logits += params["fc.bias"][:, None]
     return logits.T, (cols, conv, windows, pooled, flat)
 
 
@@ -95,15 +95,15 @@ def backward(params: Params, grad_logits: np.ndarray, saved: tuple) -> Params:
     cols, conv, windows, pooled, flat = saved
     batch = len(grad_logits)
     grad_logits = grad_logits.T
-    grads = {"4.weight": grad_logits @ flat.T, "4.bias": grad_logits.sum(axis=1)}
-    grad_pooled = (params["4.weight"].T @ grad_logits).reshape(3, 3, 1, 3, 1, batch)
+    grads = {"fc.weight": grad_logits @ flat.T, "fc.bias": grad_logits.sum(axis=1)}
+    grad_pooled = (params["fc.weight"].T @ grad_logits).reshape(3, 3, 1, 3, 1, batch)
     # each window's gradient goes to its maximum (ties happen only among relu zeros,
     # where the relu mask below zeroes the gradient anyway)
     winners = windows == pooled[:, :, None, :, None]
     grad_conv = (winners * grad_pooled).reshape(3, 36 * batch)
     grad_conv *= conv > 0
-    grads["0.weight"] = (grad_conv @ cols.T).reshape(3, 1, 3, 3)
-    grads["0.bias"] = grad_conv.sum(axis=1)
+    grads["conv.weight"] = (grad_conv @ cols.T).reshape(3, 1, 3, 3)
+    grads["conv.bias"] = grad_conv.sum(axis=1)
     return grads
 
 

@@ -90,7 +90,10 @@ def write_run_folder(run: Run, folder: Path, with_plots: bool) -> list[Path]:
     (folder / "metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
     written = [folder / name for name in (CHECKPOINT_NAME, "metrics.csv", "metrics.json")]
     if with_plots and plots.available():
-        written.append(plots.save_curves(run.history, folder / "curves.png", run.recipe.name))
+        title = (
+            f"{run.recipe.name}: {count_parameters(run.model)} parameters, seed {run.config.seed}"
+        )
+        written.append(plots.save_curves(run.history, folder / "curves.png", title))
         if run.kernels:
             written.append(plots.save_filters(np.stack(run.kernels), folder / "filters.png"))
     return written

@@ -28,7 +28,7 @@ from models.datasets import DEFAULT_NOISE, STRIPE_CLASSES, stripe_split
 from models.training import Recipe, Run, RunConfig, count_parameters
 
 DEFAULTS = {
-    "classes": 3, "epochs": 40, "lr": 0.5, "batch_size": 32, "optimizer": "sgd", "seed": 0,
+    "classes": 3, "epochs": 40, "lr": 0.3, "batch_size": 32, "optimizer": "sgd", "seed": 0,
     "train_size": 2000, "val_size": 500, "noise": DEFAULT_NOISE, "hidden": 18,
 }  # fmt: skip
 FLAGS = ["--hidden", "--classes", "--epochs", "--lr", "--batch-size", "--optimizer", "--seed",
