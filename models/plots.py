@@ -113,3 +113,20 @@ def save_seed_accuracies(results: dict[str, Sequence[float]], path: Path) -> Pat
     ax.set(ylabel="final validation accuracy", title="TinyCNN over initialisation seeds")
     ax.legend(loc="lower right")
     return _save(figure, path)
+
+
+def save_examples(
+    images: np.ndarray, labels: np.ndarray, names: Sequence[str], path: Path, per_class: int = 5
+) -> Path:
+    """A few images of each class: one row per class (``images`` is ``(n, 1, H, W)``)."""
+    classes = [c for c in range(len(names)) if np.any(labels == c)]
+    figure = _figure(1.2 * per_class + 0.8, 1.25 * len(classes))
+    axes = np.atleast_2d(figure.subplots(len(classes), per_class, squeeze=False))
+    for row, c in enumerate(classes):
+        for column, image in enumerate(images[labels == c][:per_class]):
+            ax = axes[row, column]
+            ax.imshow(image[0], cmap="gray", vmin=-0.3, vmax=1.3)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[row, 0].set_ylabel(f"{c}: {names[c]}", fontsize=9)
+    return _save(figure, path)

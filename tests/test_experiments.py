@@ -1,0 +1,71 @@
+"""The experiments CLI: the parameter tables (pure arithmetic) and a ``--quick`` smoke run
+of everything, written to a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from microtensor import nn
+from models import experiments, tables
+from models.report import Table
+
+
+def test_parameter_tables_print_ours_and_flag_the_seeds_errors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert experiments.main(["params"]) == 0
+    out = capsys.readouterr().out
+    for ours in ("78,500", "1,228,900", "15,052,900", "1,728", "2,000,000", "142"):
+        assert ours in out
+    assert "150,528,100" in out and "no" in out.split("224 x 224 x 3", 1)[1].splitlines()[0]
+
+
+@pytest.mark.parametrize(("shape", "hidden"), [((28, 28, 1), 100), ((8, 8, 3), 7)])
+def test_fully_connected_formula_matches_a_real_layer(shape: tuple[int, ...], hidden: int) -> None:
+    h, w, c = shape
+    layer = nn.Linear(h * w * c, hidden)
+    assert sum(p.numel() for p in layer.parameters()) == (h * w * c + 1) * hidden
+    conv = nn.Conv2d(c, 32, 3)
+    assert sum(p.numel() for p in conv.parameters()) == (9 * c + 1) * 32
+
+
+def test_tables_render_as_text_and_markdown() -> None:
+    table = Table("T", ["a", "b"])
+    table.add("x", 1)
+    table.notes.append("a note")
+    assert table.text().splitlines() == ["T", "-", "a  b", "x  1", "* a note"]
+    assert "| x | 1 |" in table.markdown() and "- a note" in table.markdown()
+
+
+def test_quick_run_of_all_writes_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert experiments.main(["all", "--quick", "--out", str(tmp_path)]) == 0
+    text = (tmp_path / "results.md").read_text()
+    for title in (
+        "CNN vs MLP",
+        "MLP capacity sweep",
+        "Four classes",
+        "TinyCNN over 2 seeds",
+        "First seed",
+        "Second seed",
+        "--quick",
+    ):
+        assert title in text
+    assert "| TinyCNN | 114 | 114 |" in text
+    out = capsys.readouterr().out
+    assert "robustness adam lr 0.03 seed 1" in out  # progress while it runs
+
+
+def test_dead_filter_count() -> None:
+    run = tables.Run(tables.RECIPES["tinycnn"], tables.make_config("tinycnn", tables.QUICK))
+    assert tables.dead_filters(run) == 0
+    run.model.conv.bias.data[1] = -100.0  # filter 1 can no longer fire
+    assert tables.dead_filters(run) == 1
+
+
+def test_bad_experiment_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert experiments.main(["everything"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
