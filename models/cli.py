@@ -8,6 +8,7 @@ missing file prints one line, ``<prog>: error: <what>``, and returns a non-zero 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -47,6 +48,9 @@ def run_main(parser: Parser, argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print(f"{parser.prog}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _number(kind: Callable[[str], Any], test: Callable[[Any], bool], what: str) -> Any:

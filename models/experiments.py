@@ -96,8 +96,8 @@ def results_markdown(
         f"Written by `python -m models.experiments all` ({mode}) on {time.strftime('%Y-%m-%d')} "
         f"in {seconds / 60:.1f} minutes, microtensor {mt.__version__}, NumPy {np.__version__}, "
         f"Python {platform.python_version()}. Every number comes from this repository's code; "
-        "each table puts the seeds' stated figures beside ours, and where a seed's figure "
-        "disagrees with the arithmetic the notes say so.",
+        "each table puts the figures the seeds state (columns marked *stated*) beside ours, and "
+        "where a seed's figure disagrees with the arithmetic the notes say so.",
         "",
         f"Training runs: {settings.epochs} epochs, {settings.train_size} training and "
         f"{settings.val_size} validation images, plain SGD (lr 0.3, batch 32) unless a row says "

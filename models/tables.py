@@ -105,7 +105,7 @@ def layer_summary(
 ) -> Table:
     """Each layer's output shape and parameter count, from the real model, beside ``seed``
     (the seed's "shape / parameters" per row: input, each layer, total)."""
-    table = Table(title, ["layer", "output shape", "parameters", "seed says"])
+    table = Table(title, ["layer", "output shape", "parameters", "stated"])
     x = mt.zeros(1, *input_shape)
     rows = [("input", input_shape, 0)]
     with mt.no_grad():
@@ -123,7 +123,7 @@ def params_tables() -> list[Table]:
     """The seeds' weight counts, computed, beside what the seeds print."""
     first = Table(
         "First seed: fully connected (100 hidden) vs conv (32 filters, 3x3)",
-        ["input", "FC ours", "FC seed", "conv ours", "conv seed", "agree"],
+        ["input", "FC ours", "FC stated", "conv ours", "conv stated", "agree"],
     )
     seed_says = {
         (28, 28, 1): ("78,500", "320"),
@@ -139,7 +139,7 @@ def params_tables() -> list[Table]:
         "the seed's 150,528,100 is ten times too many, and is not the 1,000-unit count "
         "either (150,529,000; its text's '150 million weights' for 1,000 units is right)."
     )
-    second = Table("Second seed: weights of its examples", ["example", "ours", "seed"])
+    second = Table("Second seed: weights of its examples", ["example", "ours", "stated"])
     second.add("784 inputs -> 100 hidden (weights)", count(784 * 100), "78,400")
     second.add("224 x 224 x 3 -> 100 hidden (weights)", count(150528 * 100), "15,052,800")
     second.add("64 filters of 3 x 3 x 3 (weights)", count(64 * 27), "~864")
@@ -195,7 +195,7 @@ def compare(settings: Settings, progress: Progress | None, results: Results) -> 
     ]
     table = Table(
         "CNN vs MLP, three classes",
-        ["model", "params", "params (seed)", "val accuracy", "accuracy (seed)"],
+        ["model", "params", "params stated", "val accuracy", "accuracy stated"],
     )
     params = {}
     for label, model, changes, seed_params, seed_accuracy in models:
@@ -251,7 +251,7 @@ def four_class(settings: Settings, progress: Progress | None, results: Results) 
     """Adding the dot: TinyCNN with the same 3 filters vs MLPs 8 and 18 wide."""
     table = Table(
         "Four classes (adding the centred dot)",
-        ["model", "params", "params (seed)", "val accuracy", "accuracy (seed)"],
+        ["model", "params", "params stated", "val accuracy", "accuracy stated"],
     )
     models = [
         ("TinyCNN, 3 filters", "tinycnn", {}, "117", "> 99%"),
