@@ -141,7 +141,7 @@ def command(args: argparse.Namespace) -> int:
     default = Path("runs/experiments-quick") if args.quick else Path("docs")
     folder = Path(args.out) if args.out else default
     folder.mkdir(parents=True, exist_ok=True)
-    figures = write_figures(results, folder, settings)
+    figures = {} if args.no_plots else write_figures(results, folder, settings)
     text = results_markdown(results, figures, settings, time.perf_counter() - start)
     (folder / "results.md").write_text(text)
     extra = (
@@ -165,6 +165,7 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
     parser.add_argument("--out", help="folder for results.md and img/ (default: docs)")
+    parser.add_argument("--no-plots", action="store_true", help="write no PNG figures")
     parser.set_defaults(handler=command)
     return parser
 

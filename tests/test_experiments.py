@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from microtensor import nn
-from models import experiments, tables
+from models import experiments, mlp, plots, tables
+from models.datasets import STRIPE_CLASSES, make_stripes
 from models.report import Table
 
 
@@ -42,7 +44,7 @@ def test_tables_render_as_text_and_markdown() -> None:
 def test_quick_run_of_all_writes_results(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert experiments.main(["all", "--quick", "--out", str(tmp_path)]) == 0
+    assert experiments.main(["all", "--quick", "--no-plots", "--out", str(tmp_path)]) == 0
     text = (tmp_path / "results.md").read_text()
     for title in (
         "CNN vs MLP",
@@ -69,3 +71,16 @@ def test_dead_filter_count() -> None:
 def test_bad_experiment_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert experiments.main(["everything"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_experiment_figures_are_pngs(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    rows = [mlp.SweepRow(1, 71, (0.5, 0.6)), mlp.SweepRow(8, 547, (0.99, 1.0))]
+    images, labels = make_stripes(12, 4, generator=np.random.default_rng(0))
+    paths = [
+        plots.save_sweep(rows, tmp_path / "sweep.png", cnn_accuracy=0.995),
+        plots.save_seed_accuracies({"sgd": [0.99, 1.0], "adam": [0.98]}, tmp_path / "r.png"),
+        plots.save_examples(images, labels, STRIPE_CLASSES, tmp_path / "e.png", per_class=2),
+    ]
+    for path in paths:
+        assert path.read_bytes()[:4] == b"\x89PNG"
