@@ -71,7 +71,7 @@ def _initial_gradient(output: Tensor, gradient: Any, index: int) -> Tensor:
                 f"but output {index} has shape {output.shape}: pass gradient= (a tensor "
                 "of that shape) to backward(), or grad_outputs= to autograd.grad()"
             )
-        return Tensor._make(np.ones_like(output.data), None)
+        return Tensor._make(np.array(1, dtype=output.dtype).reshape(output.shape), None)
     if not isinstance(gradient, Tensor):
         gradient = Tensor._make(np.asarray(gradient, dtype=output.data.dtype), None)
     if gradient.shape != output.shape:

@@ -38,8 +38,10 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
-        inverse = tuple(int(i) for i in np.argsort(ctx.dims))
-        return Permute.apply(grad_output, inverse), None
+        inverse = [0] * len(ctx.dims)
+        for position, dim in enumerate(ctx.dims):
+            inverse[dim] = position
+        return Permute.apply(grad_output, tuple(inverse)), None
 
 
 class BroadcastTo(Function):
