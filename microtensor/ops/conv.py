@@ -70,28 +70,36 @@ def im2col(
     return columns, (oh, ow)
 
 
-def col2im(
-    columns: np.ndarray, input_shape: tuple[int, ...], kernel_size: Pair, stride: Pair,
-    padding: Pair,
+def conv_transpose2d_array(
+    grad: np.ndarray, weight: np.ndarray, output_size: Pair, stride: Pair, padding: Pair
 ) -> np.ndarray:
-    """The adjoint of ``im2col``: add every column entry back to the pixel it was read from.
+    """``dx`` (N, C, H, W) from ``g`` (N, O, OH, OW) and ``w`` (O, C, kh, kw): col2im(w^T @ g).
 
-    One strided add per kernel offset ``(u, v)``: ``xp[:, :, u::s, v::s] += columns[u, v]``.
+    Every ``g[n, o, i, j] * w[o, c, u, v]`` is added to ``xp[n, c, s*i + u, s*j + v]``.
+    ``g`` is first placed on the padded input's grid at ``(s*i, s*j)`` (zeros elsewhere);
+    one matmul then gives, per kernel offset ``(u, v)``, an image of products laid out
+    like the padded input, which belongs ``u`` rows and ``v`` columns further on. In the
+    flattened buffer of all padded images that shift is ``u * Wp + v``: one contiguous
+    add per offset (NumPy adds long runs far faster than many short rows). A product
+    is never shifted past its own image: only the zeros of the grid spill over.
     """
-    n, c, h, w = input_shape
-    kh, kw = kernel_size
-    sh, sw = stride
-    ph, pw = padding
-    oh = (h + 2 * ph - kh) // sh + 1
-    ow = (w + 2 * pw - kw) // sw + 1
-    columns = columns.reshape(n, c, kh, kw, oh, ow)
-    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=columns.dtype)
+    n, out_channels, oh, ow = grad.shape
+    channels, kh, kw = weight.shape[1:]
+    (h, w), (sh, sw), (ph, pw) = output_size, stride, padding
+    hp, wp = h + 2 * ph, w + 2 * pw
+    grid = np.zeros((n, out_channels, hp, wp), dtype=grad.dtype)
+    grid[:, :, : sh * oh : sh, : sw * ow : sw] = grad
+    # products[n, (u, v), (c, row, col)] = sum_o w[o, c, u, v] * grid[n, o, row, col]
+    kernel_major = weight.transpose(2, 3, 1, 0).reshape(kh * kw * channels, out_channels)
+    products = np.matmul(kernel_major, grid.reshape(n, out_channels, hp * wp))
+    products = products.reshape(n, kh * kw, channels * hp * wp)
+    size = n * channels * hp * wp
+    buffer = np.zeros(size + (kh - 1) * wp + kw - 1, dtype=products.dtype)
     for u in range(kh):
-        rows = slice(u, u + sh * (oh - 1) + 1, sh)
         for v in range(kw):
-            target = out[:, :, rows, v : v + sw * (ow - 1) + 1 : sw]
-            np.add(target, columns[:, :, u, v], out=target)
-    return out[:, :, ph : ph + h, pw : pw + w] if ph or pw else out
+            shifted = buffer[u * wp + v : u * wp + v + size].reshape(products[:, 0].shape)
+            np.add(shifted, products[:, u * kw + v], out=shifted)
+    return buffer[:size].reshape(n, channels, hp, wp)[:, :, ph : ph + h, pw : pw + w]
 
 
 class Conv2d(Function):
@@ -139,7 +147,8 @@ class ConvTranspose2d(Function):
     """``dx = conv_transpose2d(g, w)``: the adjoint of ``conv2d`` in its input.
 
     g: (N, O, OH, OW), w: (O, C, kh, kw), output (N, C, *output_size). Computed as
-    ``col2im(w^T @ g)``: one batched matmul, then one strided add per kernel offset.
+    ``col2im(w^T @ g)``: one batched matmul, then one strided add per kernel offset
+    (``conv_transpose2d_array``).
     Bilinear: d/dg applied to h is ``conv2d(h, w)``, d/dw is ``conv2d_weight(h, g)``.
     """
 
@@ -148,15 +157,9 @@ class ConvTranspose2d(Function):
         ctx: Context, grad: np.ndarray, weight: np.ndarray, stride: Pair = (1, 1),
         padding: Pair = (0, 0), output_size: Pair = (1, 1),
     ) -> np.ndarray:
-        n, out_channels = grad.shape[:2]
-        kernel_size = weight.shape[2:]
         ctx.stride, ctx.padding = stride, padding
         ctx.save_for_backward(grad, weight)
-        columns = np.matmul(
-            weight.reshape(out_channels, -1).T, grad.reshape(n, out_channels, -1)
-        )  # (N, C*kh*kw, OH*OW)
-        shape = (n, weight.shape[1], *output_size)
-        return col2im(columns, shape, kernel_size, stride, padding)
+        return conv_transpose2d_array(grad, weight, output_size, stride, padding)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
@@ -178,7 +181,7 @@ class Conv2dWeight(Function):
 
     x: (N, C, H, W), g: (N, O, OH, OW), output (O, C, kh, kw)::
 
-        dw[o, (c, u, v)] = sum_n  g[n, o, :] @ columns(x)[n, (c, u, v), :]^T
+        dw[o, (c, u, v)] = sum_n  columns(x)[n, (c, u, v), :] @ g[n, o, :]^T
 
     ``columns`` may be passed in when the caller already has ``im2col(x)``.
     Bilinear: d/dx applied to h is ``conv_transpose2d(g, h)``, d/dg is ``conv2d(x, h)``.
@@ -194,8 +197,9 @@ class Conv2dWeight(Function):
         n, out_channels = grad.shape[:2]
         ctx.stride, ctx.padding = stride, padding
         ctx.save_for_backward(x, grad)
-        per_sample = np.matmul(grad.reshape(n, out_channels, -1), columns.transpose(0, 2, 1))
-        return per_sample.sum(axis=0).reshape(out_channels, x.shape[1], *kernel_size)
+        # (N, C*kh*kw, OH*OW) @ (N, OH*OW, O): faster in BLAS than the transposed product.
+        per_sample = np.matmul(columns, grad.reshape(n, out_channels, -1).transpose(0, 2, 1))
+        return per_sample.sum(axis=0).T.reshape(out_channels, x.shape[1], *kernel_size)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:

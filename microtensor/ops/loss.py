@@ -34,6 +34,14 @@ def _probabilities(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+def target_index(target: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The index that picks ``x[n, target[n, ...], ...]`` out of logits x (N, C, ...)."""
+    if target.ndim == 1:
+        return np.arange(target.shape[0]), target
+    grids = np.indices(target.shape, sparse=True)
+    return grids[0], target, *grids[1:]
+
+
 class CrossEntropy(Function):
     """``cross_entropy(x, target)``: x (N, C, ...) float, target (N, ...) int -> loss.
 
@@ -49,12 +57,11 @@ class CrossEntropy(Function):
     ) -> np.ndarray:
         shifted = logits - logits.max(axis=1, keepdims=True)
         exp = np.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)
+        total = exp.sum(axis=1)
         kept = target != ignore_index
         every = bool(kept.all())
-        safe = target if every else np.where(kept, target, 0)
-        index = np.expand_dims(safe, 1)
-        losses = (np.log(total) - np.take_along_axis(shifted, index, axis=1)).squeeze(1)
+        index = target_index(target if every else np.where(kept, target, 0))
+        losses = np.log(total) - shifted[index]
         weight = np.ones(losses.shape, logits.dtype) if every else kept.astype(logits.dtype)
         if not every:
             losses = np.where(kept, losses, 0)
@@ -67,15 +74,15 @@ class CrossEntropy(Function):
             output = np.asarray(losses.sum())
         else:
             output = losses
-        ctx.target, ctx.weight = index, weight
-        ctx.save_for_backward(logits, exp / total)
+        ctx.index, ctx.weight = index, weight
+        ctx.save_for_backward(logits, exp / total[:, None])
         return output
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         logits, probabilities = ctx.saved_tensors
         return CrossEntropyGrad.apply(
-            logits, grad_output, target=ctx.target, weight=ctx.weight,
+            logits, grad_output, index=ctx.index, weight=ctx.weight,
             probabilities=probabilities.data,
         )
 
@@ -83,9 +90,9 @@ class CrossEntropy(Function):
 class CrossEntropyGrad(Function):
     """``(softmax(x) - onehot(target)) * (g * weight)``: the gradient of ``CrossEntropy``.
 
-    x: (N, C, ...), g: a scalar or (N, ...), target: (N, 1, ...) class indices, weight:
-    (N, ...) constants. Bilinear-ish: linear in g, and with s = softmax(x), its
-    derivatives applied to h (N, C, ...) are
+    x: (N, C, ...), g: a scalar or (N, ...), index: ``target_index(target)`` for class
+    indices target (N, ...), weight: (N, ...) constants. Linear in g; with s = softmax(x),
+    its derivatives applied to h (N, C, ...) are
 
         d/dx: c * s * (h - sum_C(s * h)),  c = g * weight
         d/dg: weight * (sum_C(s * h) - h[target]), summed to g's shape.
@@ -95,25 +102,23 @@ class CrossEntropyGrad(Function):
 
     @staticmethod
     def forward(
-        ctx: Context, logits: np.ndarray, grad: np.ndarray, target: Any = None,
+        ctx: Context, logits: np.ndarray, grad: np.ndarray, index: Any = None,
         weight: Any = None, probabilities: np.ndarray | None = None,
     ) -> np.ndarray:
         if probabilities is None:
             probabilities = _probabilities(logits)
-        ctx.target, ctx.weight = target, weight
+        ctx.index, ctx.weight = index, weight
         ctx.save_for_backward(logits, grad)
-        coefficient = np.expand_dims(np.multiply(grad, weight, dtype=logits.dtype), 1)
-        output = probabilities * coefficient
-        np.put_along_axis(
-            output, target, np.take_along_axis(output, target, axis=1) - coefficient, axis=1
-        )
+        coefficient = np.multiply(grad, weight, dtype=logits.dtype)  # (N, ...)
+        output = probabilities * coefficient[:, None]
+        output[index] -= coefficient
         return output
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
         logits, grad = ctx.saved_tensors
         needs_logits, needs_grad = ctx.needs_input_grad
-        target, weight = ctx.target, ctx.weight
+        index, weight = ctx.index, ctx.weight
         kept_shape = (weight.shape[0], 1, *weight.shape[1:])
         probabilities = LogSoftmax.apply(logits, dim=1).exp()
         spread = (grad_output * probabilities).sum(dim=1, keepdim=True)  # sum_C(s * h)
@@ -123,7 +128,7 @@ class CrossEntropyGrad(Function):
             grad_logits = coefficient * probabilities * (grad_output - spread)
         if needs_grad:
             onehot = np.zeros(logits.shape, dtype=logits.dtype)
-            np.put_along_axis(onehot, target, 1, axis=1)
+            onehot[index] = 1
             at_target = (grad_output * onehot).sum(dim=1, keepdim=True)
             per_sample = Reshape.apply((spread - at_target) * weight.reshape(kept_shape),
                                        weight.shape)
@@ -161,12 +166,13 @@ def cross_entropy(
             f"(one class index per sample), got target of shape {labels.shape}"
         )
     classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    wrong = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
-    if wrong.any():
-        raise IndexError(
-            f"{op}: target {labels[wrong].flat[0]} is out of bounds for {classes} classes "
-            f"(expected 0 <= target < {classes}, or ignore_index={ignore_index})"
-        )
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):  # two cheap checks first
+        wrong = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
+        if wrong.any():
+            raise IndexError(
+                f"{op}: target {labels[wrong].flat[0]} is out of bounds for {classes} classes "
+                f"(expected 0 <= target < {classes}, or ignore_index={ignore_index})"
+            )
     if input.ndim == 1:
         loss = CrossEntropy.apply(Reshape.apply(input, (1, classes)), target=labels.reshape(1),
                                   reduction=reduction, ignore_index=ignore_index)
