@@ -85,7 +85,7 @@ TRAIN_FLAGS: dict[str, tuple[str, Any, str]] = {
     "--train-size": ("train_size", positive_int, "number of training images"),
     "--val-size": ("val_size", positive_int, "number of validation images"),
     "--noise": ("noise", non_negative_float, "standard deviation of the pixel noise"),
-}  # fmt: skip
+}
 
 
 def add_train_flags(
@@ -100,16 +100,20 @@ def add_train_flags(
         field, kind, text = TRAIN_FLAGS[flag]
         choices = {"--classes": (3, 4), "--optimizer": OPTIMIZERS}.get(flag)
         parser.add_argument(
-            flag, type=kind, choices=choices, default=None,
+            flag,
+            type=kind,
+            choices=choices,
+            default=None,
             help=f"{text} (default: {defaults[field]})",
-        )  # fmt: skip
+        )
     if not run_flags:
         return
     parser.add_argument("--out", help="run folder (default: runs/<model>-<date>-<time>)")
     parser.add_argument(
-        "--resume", metavar="CHECKPOINT",
+        "--resume",
+        metavar="CHECKPOINT",
         help="continue a run from its checkpoint (or run folder) up to --epochs in total",
-    )  # fmt: skip
+    )
     parser.add_argument("--no-plots", action="store_true", help="do not write PNG figures")
 
 
@@ -156,8 +160,9 @@ def side_by_side(blocks: Sequence[list[str]], titles: Sequence[str], gap: int = 
 
 def format_kernels(kernels: np.ndarray, label: str = "filter") -> str:
     """Kernels ``(filters, kh, kw)`` as grids side by side."""
-    return side_by_side([grid_lines(k, "{:6.2f}") for k in kernels],
-                        [f"{label} {i}" for i in range(len(kernels))])  # fmt: skip
+    return side_by_side(
+        [grid_lines(k, "{:6.2f}") for k in kernels], [f"{label} {i}" for i in range(len(kernels))]
+    )
 
 
 def format_confusion(matrix: np.ndarray, names: Sequence[str]) -> str:

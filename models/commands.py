@@ -216,8 +216,9 @@ def _describe(name: str, layer: str, x: mt.Tensor) -> str:
     values = x.numpy()[0]
     title = f"{name} {layer} -> {tuple(values.shape)}".replace("  ", " ")
     if values.ndim == 3:  # feature maps: one grid per channel
-        body = side_by_side([grid_lines(m, "{:6.2f}") for m in values],
-                            [f"channel {c}" for c in range(len(values))])  # fmt: skip
+        body = side_by_side(
+            [grid_lines(m, "{:6.2f}") for m in values], [f"channel {c}" for c in range(len(values))]
+        )
     else:
         body = "\n".join(grid_lines(values.reshape(-1, min(values.size, 9)), "{:6.2f}"))
     return title + "\n" + "\n".join("  " + line for line in body.splitlines())

@@ -26,11 +26,27 @@ from models.datasets import EDGE_CLASSES, EDGE_NOISE, anchor_image, edge_split, 
 from models.training import Recipe, Run, RunConfig, predict
 
 DEFAULTS = {
-    "classes": 2, "epochs": 30, "lr": 0.5, "batch_size": 32, "optimizer": "sgd", "seed": 0,
-    "train_size": 1000, "val_size": 500, "noise": EDGE_NOISE, "hidden": 0,
-}  # fmt: skip
-FLAGS = ["--epochs", "--lr", "--batch-size", "--optimizer", "--seed", "--train-size",
-         "--val-size", "--noise"]  # fmt: skip
+    "classes": 2,
+    "epochs": 30,
+    "lr": 0.5,
+    "batch_size": 32,
+    "optimizer": "sgd",
+    "seed": 0,
+    "train_size": 1000,
+    "val_size": 500,
+    "noise": EDGE_NOISE,
+    "hidden": 0,
+}
+FLAGS = [
+    "--epochs",
+    "--lr",
+    "--batch-size",
+    "--optimizer",
+    "--seed",
+    "--train-size",
+    "--val-size",
+    "--noise",
+]
 SEED_TABLE_NOTE = (
     "The seed prints rows 0, -765, 765, 0 and calls -765 a bright-to-dark edge; both are "
     "wrong: its own loop gives the rows above, and -765 is where the kernel's +1 row lies "
@@ -79,9 +95,16 @@ def command_demo(args: argparse.Namespace) -> int:
     print()
     relu = np.maximum(response, 0)
     pooled = relu.reshape(2, 2, 2, 2).max(axis=(1, 3))
-    print(side_by_side([grid_lines(response, "{:6.0f}"), grid_lines(relu, "{:5.0f}"),
-                        grid_lines(pooled, "{:5.0f}")],
-                       ["F.conv2d output (4x4)", "ReLU", "MaxPool2d(2, 2)"]))  # fmt: skip
+    print(
+        side_by_side(
+            [
+                grid_lines(response, "{:6.0f}"),
+                grid_lines(relu, "{:5.0f}"),
+                grid_lines(pooled, "{:5.0f}"),
+            ],
+            ["F.conv2d output (4x4)", "ReLU", "MaxPool2d(2, 2)"],
+        )
+    )
     print()
     print(SEED_TABLE_NOTE)
     return 0

@@ -28,11 +28,29 @@ from models.datasets import DEFAULT_NOISE, STRIPE_CLASSES, stripe_split
 from models.training import Recipe, Run, RunConfig, count_parameters
 
 DEFAULTS = {
-    "classes": 3, "epochs": 40, "lr": 0.3, "batch_size": 32, "optimizer": "sgd", "seed": 0,
-    "train_size": 2000, "val_size": 500, "noise": DEFAULT_NOISE, "hidden": 18,
-}  # fmt: skip
-FLAGS = ["--hidden", "--classes", "--epochs", "--lr", "--batch-size", "--optimizer", "--seed",
-         "--train-size", "--val-size", "--noise"]  # fmt: skip
+    "classes": 3,
+    "epochs": 40,
+    "lr": 0.3,
+    "batch_size": 32,
+    "optimizer": "sgd",
+    "seed": 0,
+    "train_size": 2000,
+    "val_size": 500,
+    "noise": DEFAULT_NOISE,
+    "hidden": 18,
+}
+FLAGS = [
+    "--hidden",
+    "--classes",
+    "--epochs",
+    "--lr",
+    "--batch-size",
+    "--optimizer",
+    "--seed",
+    "--train-size",
+    "--val-size",
+    "--noise",
+]
 
 
 class MLP(nn.Sequential):
@@ -157,8 +175,13 @@ def build_parser() -> Parser:
     add_commands(commands, RECIPE, DEFAULTS, FLAGS, ["train", "eval", "trace", "gradcheck"])
     text = "validation accuracy per hidden width over several seeds"
     sub = commands.add_parser("sweep", help=text, description=text)
-    sub.add_argument("--widths", type=positive_int, nargs="+", default=[1, 2, 4, 8, 16, 18, 32],
-                     help="hidden widths (default: 1 2 4 8 16 18 32)")  # fmt: skip
+    sub.add_argument(
+        "--widths",
+        type=positive_int,
+        nargs="+",
+        default=[1, 2, 4, 8, 16, 18, 32],
+        help="hidden widths (default: 1 2 4 8 16 18 32)",
+    )
     sub.add_argument("--seeds", type=positive_int, default=5, help="seeds per width (default: 5)")
     add_train_flags(sub, DEFAULTS, [f for f in FLAGS if f not in ("--hidden", "--seed")], False)
     sub.set_defaults(handler=command_sweep)

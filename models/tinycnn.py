@@ -27,11 +27,28 @@ from models.datasets import DEFAULT_NOISE, STRIPE_CLASSES, stripe_split
 from models.training import Recipe, RunConfig
 
 DEFAULTS = {
-    "classes": 3, "epochs": 40, "lr": 0.3, "batch_size": 32, "optimizer": "sgd", "seed": 0,
-    "train_size": 2000, "val_size": 500, "noise": DEFAULT_NOISE, "hidden": 0,
-}  # fmt: skip
-FLAGS = ["--classes", "--epochs", "--lr", "--batch-size", "--optimizer", "--seed",
-         "--train-size", "--val-size", "--noise"]  # fmt: skip
+    "classes": 3,
+    "epochs": 40,
+    "lr": 0.3,
+    "batch_size": 32,
+    "optimizer": "sgd",
+    "seed": 0,
+    "train_size": 2000,
+    "val_size": 500,
+    "noise": DEFAULT_NOISE,
+    "hidden": 0,
+}
+FLAGS = [
+    "--classes",
+    "--epochs",
+    "--lr",
+    "--batch-size",
+    "--optimizer",
+    "--seed",
+    "--train-size",
+    "--val-size",
+    "--noise",
+]
 
 
 class TinyCNN(nn.Sequential):

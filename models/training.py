@@ -185,14 +185,22 @@ class Run:
         while self.epoch < epochs:
             start = time.perf_counter()
             train_loss, train_accuracy = train_epoch(
-                self.model, self.optimizer, self.train_x, self.train_y,
-                self.config.batch_size, self.shuffle,
-            )  # fmt: skip
+                self.model,
+                self.optimizer,
+                self.train_x,
+                self.train_y,
+                self.config.batch_size,
+                self.shuffle,
+            )
             val_loss, val_accuracy = evaluate(self.model, self.val_x, self.val_y)
             stats = EpochStats(
-                self.epoch + 1, train_loss, train_accuracy, val_loss, val_accuracy,
+                self.epoch + 1,
+                train_loss,
+                train_accuracy,
+                val_loss,
+                val_accuracy,
                 time.perf_counter() - start,
-            )  # fmt: skip
+            )
             self.history.append(stats)
             if self.recipe.kernels:
                 self.kernels.append(self.recipe.kernels(self.model))
