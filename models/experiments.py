@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import microtensor as mt
-from models import plots, tables
+from models import counts, plots, tables
 from models.cli import Parser, run_main
 from models.datasets import STRIPE_CLASSES, make_stripes
 from models.tables import FULL, QUICK, Results, Settings
@@ -44,7 +44,7 @@ def run_steps(names: Sequence[str], settings: Settings) -> Results:
     results = Results()
     for name in names:
         if name == "params":
-            new = tables.params_tables()
+            new = counts.params_tables()
         else:
             new = [STEPS[name](settings, progress, results)]
         for table in new:
