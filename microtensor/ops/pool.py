@@ -175,6 +175,8 @@ def max_pool2d(
     """
     op = "max_pool2d"
     check_4d(op, "input", input, "(batch, channels, height, width)")
+    if input.dtype.kind != "f":
+        raise TypeError(f"{op}: expected a floating-point input, got dtype {input.dtype}")
     kernel = pair(kernel_size, "kernel_size", op)
     strides = kernel if stride is None else pair(stride, "stride", op)
     pads = pair(padding, "padding", op)

@@ -1,0 +1,214 @@
+"""conv2d: against a nested-loop reference, the seed's anchor, sizes, metamorphic laws, errors.
+
+The first and second derivatives of Conv2d, ConvTranspose2d and Conv2dWeight are
+checked by the registry suite (``test_primitives.py`` with ``specs_cnn.py``); here the
+user-facing ``F.conv2d`` is checked as a whole.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from specs_cnn import conv2d_reference
+
+import microtensor as mt
+import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
+from microtensor.testing import assert_gradients, cnn
+from microtensor.testing import strategies as mts
+
+
+def tensor(array: np.ndarray, requires_grad: bool = False) -> mt.Tensor:
+    return mt.tensor(array, dtype=mt.float64, requires_grad=requires_grad)
+
+
+@st.composite
+def conv_inputs(draw: st.DrawFn, **geometry: int) -> tuple:
+    """(geometry, x, w, b or None), float64, the geometry valid for conv2d."""
+    g = draw(cnn.conv_geometries(**geometry))
+    x = draw(mts.float_arrays(g.input_shape))
+    w = draw(mts.float_arrays(g.weight_shape))
+    b = draw(st.none() | mts.float_arrays((g.out_channels,)))
+    return g, x, w, b
+
+
+# ----- forward ------------------------------------------------------------------------
+
+
+@given(conv_inputs())
+def test_forward_matches_the_nested_loop_reference(drawn: tuple) -> None:
+    g, x, w, b = drawn
+    out = F.conv2d(tensor(x), tensor(w), None if b is None else tensor(b), g.stride, g.padding)
+    expected = conv2d_reference(x, w, b, g.stride, g.padding)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_seed_anchor_horizontal_edge() -> None:
+    """The seed's 6x6 image (rows 3 and 4, counting from 1, at 255) and edge kernel.
+
+    Output row i sums image rows i, i+1, i+2 weighted +1, 0, -1:
+    row 1: 0 - 255*3 = -765; row 2: 0 - 765 = -765; row 3: 765 - 0 = 765;
+    row 4: 765 - 0 = 765. (The seed prints 0, -765, 765, 0, which its own loop does not
+    compute: the bright rows enter the window through its -1 row first.)
+    """
+    image = np.zeros((6, 6))
+    image[2:4] = 255.0
+    kernel = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])
+    out = F.conv2d(tensor(image[None, None]), tensor(kernel[None, None]))
+    assert out.shape == (1, 1, 4, 4)
+    rows = np.array([-765.0, -765.0, 765.0, 765.0])
+    np.testing.assert_array_equal(out.numpy()[0, 0], np.repeat(rows[:, None], 4, axis=1))
+
+
+@given(cnn.conv_geometries(max_size=9, max_kernel=4, max_stride=3, max_padding=2))
+def test_output_size_formula(g: cnn.ConvGeometry) -> None:
+    """floor((W - K + 2P) / S) + 1, per side, with int or pair arguments."""
+    x = mt.zeros(*g.input_shape)
+    w = mt.zeros(*g.weight_shape)
+    out = F.conv2d(x, w, stride=g.stride, padding=g.padding)
+    oh = int(np.floor((g.height - g.kernel_size[0] + 2 * g.padding[0]) / g.stride[0])) + 1
+    ow = int(np.floor((g.width - g.kernel_size[1] + 2 * g.padding[1]) / g.stride[1])) + 1
+    assert out.shape == (g.batch, g.out_channels, oh, ow)
+    if g.stride[0] == g.stride[1] and g.padding[0] == g.padding[1]:
+        assert F.conv2d(x, w, stride=g.stride[0], padding=g.padding[0]).shape == out.shape
+
+
+def test_float32_stays_float32_and_grads_match_shapes() -> None:
+    rng = np.random.default_rng(0)
+    x = mt.tensor(rng.standard_normal((2, 3, 5, 5)).astype(np.float32), requires_grad=True)
+    w = mt.tensor(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), requires_grad=True)
+    b = mt.zeros(4, requires_grad=True)
+    out = F.conv2d(x, w, b, stride=2, padding=1)
+    assert out.dtype == np.float32
+    out.sum().backward()
+    assert (x.grad.dtype, w.grad.dtype, b.grad.dtype) == (np.float32,) * 3
+    assert (x.grad.shape, w.grad.shape, b.grad.shape) == (x.shape, w.shape, b.shape)
+    np.testing.assert_allclose(b.grad.numpy(), np.full(4, 2 * 3 * 3))  # N * OH * OW
+
+
+# ----- gradients of the composition -----------------------------------------------------
+
+
+@given(conv_inputs(max_size=4, max_channels=2))
+def test_conv2d_then_tanh_first_and_second_order(drawn: tuple) -> None:
+    g, x, w, b = drawn
+    args = (x, w) if b is None else (x, w, b)
+
+    def f(*tensors: mt.Tensor) -> mt.Tensor:
+        return F.conv2d(*tensors, stride=g.stride, padding=g.padding).tanh()
+
+    assert_gradients(f, *args)
+
+
+# ----- metamorphic properties ------------------------------------------------------------
+
+
+@given(conv_inputs(max_size=7, max_padding=0), st.integers(0, 2), st.integers(0, 2))
+def test_translation_equivariance_away_from_borders(drawn: tuple, di: int, dj: int) -> None:
+    """Shifting the input by whole strides shifts the output: conv(x[a:, b:]) = conv(x)[i:, j:]."""
+    g, x, w, b = drawn
+    (sh, sw) = g.stride
+    a, c = di * sh, dj * sw
+    if g.height - a < g.kernel_size[0] or g.width - c < g.kernel_size[1]:
+        a = c = di = dj = 0
+    bias = None if b is None else tensor(b)
+    whole = F.conv2d(tensor(x), tensor(w), bias, g.stride).numpy()
+    shifted = F.conv2d(tensor(x[:, :, a:, c:]), tensor(w), bias, g.stride).numpy()
+    np.testing.assert_allclose(shifted, whole[:, :, di:, dj:], rtol=1e-12, atol=1e-12)
+
+
+@given(conv_inputs(), st.randoms(use_true_random=False))
+def test_invariant_to_permuting_the_batch(drawn: tuple, random: object) -> None:
+    g, x, w, b = drawn
+    order = np.array(random.sample(range(g.batch), g.batch))  # type: ignore[attr-defined]
+    bias = None if b is None else tensor(b)
+    xs, ws = tensor(x, True), tensor(w, True)
+    out = F.conv2d(xs, ws, bias, g.stride, g.padding)
+    xp, wp = tensor(x[order], True), tensor(w, True)
+    permuted = F.conv2d(xp, wp, bias, g.stride, g.padding)
+    np.testing.assert_allclose(permuted.detach().numpy(), out.detach().numpy()[order], atol=1e-12)
+    (out * out).sum().backward()
+    (permuted * permuted).sum().backward()
+    np.testing.assert_allclose(xp.grad.numpy(), xs.grad.numpy()[order], atol=1e-10)
+    np.testing.assert_allclose(wp.grad.numpy(), ws.grad.numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_first_layer_does_not_compute_an_input_gradient() -> None:
+    x = mt.ones(2, 1, 5, 5)
+    w = mt.ones(3, 1, 3, 3, requires_grad=True)
+    out = F.conv2d(x, w)
+    out.sum().backward()
+    assert x.grad is None
+    np.testing.assert_array_equal(w.grad.numpy(), np.full((3, 1, 3, 3), 2 * 3 * 3))
+
+
+# ----- errors ----------------------------------------------------------------------------
+
+
+def test_input_must_be_4d() -> None:
+    with pytest.raises(RuntimeError, match=r"conv2d: expected a 4-D input .* 3-D input of "
+                       r"shape \(1, 5, 5\); add a batch dimension with unsqueeze\(0\)"):
+        F.conv2d(mt.zeros(1, 5, 5), mt.zeros(1, 1, 3, 3))
+    with pytest.raises(RuntimeError, match=r"expected a 4-D weight .* 2-D weight"):
+        F.conv2d(mt.zeros(1, 1, 5, 5), mt.zeros(3, 3))
+
+
+def test_channel_mismatch_names_both_counts() -> None:
+    with pytest.raises(RuntimeError, match=r"input has 3 channels \(shape \(2, 3, 5, 5\)\) but "
+                       r"weight expects 2 input channels \(weight shape \(4, 2, 3, 3\)\)"):
+        F.conv2d(mt.zeros(2, 3, 5, 5), mt.zeros(4, 2, 3, 3))
+
+
+def test_kernel_larger_than_padded_input() -> None:
+    with pytest.raises(RuntimeError, match=r"kernel size \(5, 5\) is larger than the padded "
+                       r"input \(4, 6\) \(input \(2, 4\) with padding \(1, 1\)\)"):
+        F.conv2d(mt.zeros(1, 1, 2, 4), mt.zeros(1, 1, 5, 5), padding=1)
+
+
+@pytest.mark.parametrize("stride", [0, -1, (1, 0)])
+def test_non_positive_stride(stride: object) -> None:
+    with pytest.raises(ValueError, match=r"conv2d: stride must be positive, got stride="):
+        F.conv2d(mt.zeros(1, 1, 5, 5), mt.zeros(1, 1, 3, 3), stride=stride)
+
+
+def test_negative_padding() -> None:
+    with pytest.raises(ValueError, match=r"conv2d: padding must be non-negative, got "
+                       r"padding=\(-1, -1\)"):
+        F.conv2d(mt.zeros(1, 1, 5, 5), mt.zeros(1, 1, 3, 3), padding=-1)
+
+
+@pytest.mark.parametrize("stride", [1.5, "1", (1, 2, 3), True])
+def test_stride_must_be_int_or_pair(stride: object) -> None:
+    with pytest.raises(TypeError, match=r"conv2d: stride must be an int or a pair of ints"):
+        F.conv2d(mt.zeros(1, 1, 5, 5), mt.zeros(1, 1, 3, 3), stride=stride)
+
+
+def test_bias_shape_and_dtype_mismatches() -> None:
+    with pytest.raises(RuntimeError, match=r"expected a bias of shape \(4,\) .* got shape \(3,\)"):
+        F.conv2d(mt.zeros(1, 1, 5, 5), mt.zeros(4, 1, 3, 3), mt.zeros(3))
+    with pytest.raises(RuntimeError, match=r"input dtype float64 and weight dtype float32"):
+        F.conv2d(mt.zeros(1, 1, 5, 5, dtype=mt.float64), mt.zeros(4, 1, 3, 3))
+    with pytest.raises(TypeError, match=r"conv2d: input must be a Tensor, got ndarray"):
+        F.conv2d(np.zeros((1, 1, 5, 5)), mt.zeros(4, 1, 3, 3))
+
+
+# ----- PyTorch, when installed -------------------------------------------------------------
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize(("stride", "padding"), [(1, 0), (2, 1), ((2, 1), (0, 2))])
+def test_matches_pytorch(stride: object, padding: object) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed")
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal(s) for s in ((2, 3, 7, 8), (4, 3, 3, 2), (4,), (1,))]
+    ours = [tensor(a, True) for a in arrays[:3]]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays[:3]]
+    out = F.conv2d(*ours, stride=stride, padding=padding)
+    expected = torch.nn.functional.conv2d(*theirs, stride=stride, padding=padding)
+    grad = rng.standard_normal(tuple(expected.shape))
+    out.backward(tensor(grad))
+    expected.backward(torch.tensor(grad))
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), atol=1e-12)
+    for mine, reference in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(mine.grad.numpy(), reference.grad.numpy(), atol=1e-12)
