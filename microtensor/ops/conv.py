@@ -73,15 +73,15 @@ def im2col(
 def conv_transpose2d_array(
     grad: np.ndarray, weight: np.ndarray, output_size: Pair, stride: Pair, padding: Pair
 ) -> np.ndarray:
-    """``dx`` (N, C, H, W) from ``g`` (N, O, OH, OW) and ``w`` (O, C, kh, kw): col2im(w^T @ g).
+    """``dx`` (N, C, H, W) from ``g`` (N, O, OH, OW) and ``w`` (O, C, kh, kw).
 
     Every ``g[n, o, i, j] * w[o, c, u, v]`` is added to ``xp[n, c, s*i + u, s*j + v]``.
-    ``g`` is first placed on the padded input's grid at ``(s*i, s*j)`` (zeros elsewhere);
-    one matmul then gives, per kernel offset ``(u, v)``, an image of products laid out
-    like the padded input, which belongs ``u`` rows and ``v`` columns further on. In the
-    flattened buffer of all padded images that shift is ``u * Wp + v``: one contiguous
-    add per offset (NumPy adds long runs far faster than many short rows). A product
-    is never shifted past its own image: only the zeros of the grid spill over.
+    ``g`` is first placed on the padded input's grid at ``(s*i, s*j)`` (zeros elsewhere).
+    Then, per kernel offset ``(u, v)``, one matmul ``w[:, :, u, v]^T @ grid`` gives an
+    image of products laid out like the padded input, which belongs ``u`` rows and ``v``
+    columns further on: in the flattened buffer of all padded images, a shift by
+    ``u * Wp + v``, so one contiguous add (NumPy adds long runs far faster than many
+    short rows). A product never shifts past its own image: only the grid's zeros spill.
     """
     n, out_channels, oh, ow = grad.shape
     channels, kh, kw = weight.shape[1:]
@@ -89,16 +89,13 @@ def conv_transpose2d_array(
     hp, wp = h + 2 * ph, w + 2 * pw
     grid = np.zeros((n, out_channels, hp, wp), dtype=grad.dtype)
     grid[:, :, : sh * oh : sh, : sw * ow : sw] = grad
-    # products[n, (u, v), (c, row, col)] = sum_o w[o, c, u, v] * grid[n, o, row, col]
-    kernel_major = weight.transpose(2, 3, 1, 0).reshape(kh * kw * channels, out_channels)
-    products = np.matmul(kernel_major, grid.reshape(n, out_channels, hp * wp))
-    products = products.reshape(n, kh * kw, channels * hp * wp)
+    grid = grid.reshape(n, out_channels, hp * wp)
     size = n * channels * hp * wp
-    buffer = np.zeros(size + (kh - 1) * wp + kw - 1, dtype=products.dtype)
+    buffer = np.zeros(size + (kh - 1) * wp + kw - 1, dtype=np.result_type(grad, weight))
     for u in range(kh):
         for v in range(kw):
-            shifted = buffer[u * wp + v : u * wp + v + size].reshape(products[:, 0].shape)
-            np.add(shifted, products[:, u * kw + v], out=shifted)
+            shifted = buffer[u * wp + v : u * wp + v + size].reshape(n, channels, hp * wp)
+            shifted += np.matmul(weight[:, :, u, v].T, grid)
     return buffer[:size].reshape(n, channels, hp, wp)[:, :, ph : ph + h, pw : pw + w]
 
 
@@ -147,8 +144,7 @@ class ConvTranspose2d(Function):
     """``dx = conv_transpose2d(g, w)``: the adjoint of ``conv2d`` in its input.
 
     g: (N, O, OH, OW), w: (O, C, kh, kw), output (N, C, *output_size). Computed as
-    ``col2im(w^T @ g)``: one batched matmul, then one strided add per kernel offset
-    (``conv_transpose2d_array``).
+    one matmul and one contiguous add per kernel offset (``conv_transpose2d_array``).
     Bilinear: d/dg applied to h is ``conv2d(h, w)``, d/dw is ``conv2d_weight(h, g)``.
     """
 
