@@ -48,6 +48,8 @@ def describe(name: str, obj: object) -> str:
         return f"- `{name}`: module. {first_line(obj)}"
     if inspect.isclass(obj) or callable(obj):
         return f"- `{name}{signature(obj)}`: {first_line(obj)}".rstrip(": ")
+    if isinstance(obj, dict):  # the registry: its contents depend on what was imported
+        return f"- `{name}`: a `dict` of name -> Function subclass"
     return f"- `{name}` = `{obj!r}`"
 
 
