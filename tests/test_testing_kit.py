@@ -178,3 +178,11 @@ def test_floats_away_from_an_impossible_request() -> None:
 def test_importing_microtensor_does_not_import_hypothesis() -> None:
     code = "import sys, microtensor; assert 'hypothesis' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_check_module_gradients_works_without_importing_hypothesis() -> None:
+    code = (
+        "import sys; from microtensor.testing import check_module_gradients; "
+        "assert 'hypothesis' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

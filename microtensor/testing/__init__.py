@@ -1,6 +1,6 @@
 """Public property-testing kit: Hypothesis strategies and gradient assertions.
 
-The only module of microtensor that imports Hypothesis, and only when it is imported.
+The only part of microtensor that imports Hypothesis, and only when a strategy is used.
 
     from hypothesis import given
     from microtensor.testing import assert_gradients, strategies as mts
@@ -12,30 +12,37 @@ The only module of microtensor that imports Hypothesis, and only when it is impo
 See docs/property-testing.md.
 """
 
+import importlib
+from typing import Any
+
 from microtensor.autograd.gradcheck import relative_error, verdict
-from microtensor.testing import cnn, strategies
-from microtensor.testing.cnn import (
-    conv_geometries,
-    logits,
-    pool_arrays,
-    pool_geometries,
-    relu_arrays,
-)
 from microtensor.testing.gradients import assert_gradients, check_spec, spec_arguments
 from microtensor.testing.modules import check_module_gradients
 from microtensor.testing.spec import PrimitiveSpec
-from microtensor.testing.strategies import (
-    arrays_away_from,
-    broadcastable_arrays,
-    distinct_arrays,
-    float_arrays,
-    floats,
-    floats_away_from,
-    matmul_arrays,
-    positive_arrays,
-    shapes,
-    tensors,
-)
+
+# The strategies need Hypothesis (the ``test`` extra); they are imported on first use,
+# so that check_module_gradients and gradcheck work in an install without it.
+_MODULES = {"strategies": "microtensor.testing.strategies", "cnn": "microtensor.testing.cnn"}
+_NAMES = {
+    **dict.fromkeys(
+        ["arrays_away_from", "broadcastable_arrays", "distinct_arrays", "float_arrays",
+         "floats", "floats_away_from", "matmul_arrays", "positive_arrays", "shapes",
+         "tensors"],
+        "strategies",
+    ),
+    **dict.fromkeys(
+        ["conv_geometries", "logits", "pool_arrays", "pool_geometries", "relu_arrays"], "cnn"
+    ),
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(_MODULES[name])
+    if name in _NAMES:
+        return getattr(importlib.import_module(_MODULES[_NAMES[name]]), name)
+    raise AttributeError(f"module 'microtensor.testing' has no attribute '{name}'")
+
 
 __all__ = [
     "PrimitiveSpec",
