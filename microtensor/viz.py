@@ -25,7 +25,7 @@ from microtensor.tensor import Tensor
 
 def _describe_leaf(tensor: Tensor, names: dict[int, str]) -> str:
     name = names.get(id(tensor))
-    kind = "parameter" if tensor.requires_grad else "constant"
+    kind = "leaf (requires grad)" if tensor.requires_grad else "input"
     return f"{name or kind} {list(tensor.shape)}"
 
 

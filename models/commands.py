@@ -1,4 +1,4 @@
-"""The subcommands shared by the model CLIs: ``train``, ``eval``, ``trace``, ``gradcheck``.
+"""The subcommands shared by the model CLIs: ``train``, ``eval``, ``trace``, ``gradcheck``, ``graph``.
 
 Each is ``command(recipe, defaults, args) -> int``; :func:`add_commands` wires the chosen
 ones into a parser. A training run writes its folder::
@@ -250,11 +250,35 @@ def command_gradcheck(recipe: Recipe, defaults: dict[str, Any], args: argparse.N
     return 0 if report.passed else 1
 
 
+def command_graph(recipe: Recipe, defaults: dict[str, Any], args: argparse.Namespace) -> int:
+    """The graph behind one loss, as an indented tree (and as DOT text with ``--dot``)."""
+    from microtensor import viz
+    import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
+
+    config = config_from_args(recipe.name, args, defaults)
+    run = Run(recipe, dataclasses.replace(config, train_size=args.batch, val_size=1))
+    images, labels = run.train_x[: args.batch], run.train_y[: args.batch]
+    loss = F.cross_entropy(run.model(mt.from_numpy(images)), mt.from_numpy(labels))
+    names = dict(run.model.named_parameters())
+    if args.grad:
+        loss.backward(retain_graph=True)
+    print(
+        f"{recipe.name}: the graph of the cross-entropy of {len(labels)} images; each line "
+        "is an op (its Backward node) and its output shape, leaves are parameters and inputs"
+    )
+    print(viz.text_tree(loss, names=names, show_grad=args.grad))
+    if args.dot:
+        Path(args.dot).write_text(viz.to_dot(loss, names=names, show_grad=args.grad) + "\n")
+        print(f"DOT text written to {args.dot} (render it with: dot -Tpng {args.dot} -o graph.png)")
+    return 0
+
+
 COMMANDS = {
     "train": (command_train, "train a model, one line per epoch; writes a run folder"),
     "eval": (command_eval, "accuracy and confusion matrix of a checkpoint"),
     "trace": (command_trace, "one sample through the layers: names, shapes, values"),
     "gradcheck": (command_gradcheck, "every parameter's gradient against finite differences"),
+    "graph": (command_graph, "the graph behind one loss, as a tree (and DOT text)"),
 }
 
 
@@ -269,6 +293,12 @@ def add_commands(
         classes = "--classes" in flags
         if name == "train":
             add_train_flags(sub, defaults, flags)
+        elif name == "graph":
+            sub.add_argument("--batch", type=positive_int, default=4, help="images (default: 4)")
+            sub.add_argument("--grad", action="store_true", help="also show each parameter's gradient")
+            sub.add_argument("--dot", help="also write the graph as Graphviz DOT text to this file")
+            model_flags = [f for f in flags if f in ("--classes", "--hidden", "--seed")]
+            add_train_flags(sub, defaults, model_flags, run_flags=False)
         elif name == "gradcheck":
             sub.add_argument("--checkpoint", help="check a trained model instead of a fresh one")
             sub.add_argument("--batch", type=positive_int, default=8, help="images (default: 8)")

@@ -5,12 +5,13 @@
 Shapes for a batch of N 8x8 images: (N, 1, 8, 8) -> conv (N, 3, 6, 6) -> pool
 (N, 3, 3, 3) -> flatten (N, 27) -> logits (N, classes). Parameters: the conv has
 3 * (1 * 3 * 3) + 3 = 30, the linear layer 27 * classes + classes (84 for three
-classes), 114 in all (117 for four).
+classes), 114 in all (142 for four: the seed's 117 does not add up).
 
     python -m models.tinycnn train                  # the seed's run: >99% in 40 epochs
     python -m models.tinycnn eval --checkpoint runs/tinycnn-.../
     python -m models.tinycnn trace --checkpoint runs/tinycnn-.../ --index 3
     python -m models.tinycnn gradcheck
+    python -m models.tinycnn graph                  # the graph behind one loss
 """
 
 from __future__ import annotations
@@ -94,10 +95,10 @@ RECIPE = Recipe(
 def build_parser() -> Parser:
     parser = Parser(
         prog="python -m models.tinycnn",
-        description="TinyCNN on the seed's 8x8 stripes: train, evaluate, trace, gradcheck.",
+        description="TinyCNN on the seed's 8x8 stripes: train, evaluate, trace, gradcheck, graph.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_commands(commands, RECIPE, DEFAULTS, FLAGS, ["train", "eval", "trace", "gradcheck"])
+    add_commands(commands, RECIPE, DEFAULTS, FLAGS, ["train", "eval", "trace", "gradcheck", "graph"])
     return parser
 
 
