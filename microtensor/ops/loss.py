@@ -62,14 +62,18 @@ class CrossEntropy(Function):
         every = bool(kept.all())
         index = target_index(target if every else np.where(kept, target, 0))
         losses = np.log(total) - shifted[index]
-        weight = np.ones(losses.shape, logits.dtype) if every else kept.astype(logits.dtype)
-        if not every:
+        if every:  # the common case, kept cheap: no masks, no floating-point warnings
+            count = losses.size
+            weight = np.empty(losses.shape, logits.dtype)
+            weight.fill(1.0 / count if reduction == "mean" and count else 1.0)
+        else:
             losses = np.where(kept, losses, 0)
+            count = int(kept.sum())
+            weight = kept.astype(logits.dtype)
+            if reduction == "mean":
+                weight /= count if count else np.nan  # all ignored: nan, as PyTorch
         if reduction == "mean":
-            count = logits.dtype.type(losses.size if every else kept.sum())
-            with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: nan, as PyTorch
-                weight /= count
-                output = np.asarray(losses.sum() / count)
+            output = np.asarray(losses.sum() / count if count else np.nan, dtype=logits.dtype)
         elif reduction == "sum":
             output = np.asarray(losses.sum())
         else:

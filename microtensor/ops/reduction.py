@@ -6,6 +6,7 @@ caller (``normalize_dims``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -110,7 +111,7 @@ class Min(Max):
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Sum times 1/count over ``dim``."""
     dims = normalize_dims(dim, x.ndim)
-    count = x.data.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    count = x.data.size if dims is None else math.prod(x.shape[d] for d in dims)
     return Sum.apply(x, dim=dims, keepdim=keepdim) * (1.0 / max(count, 1))
 
 

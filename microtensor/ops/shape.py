@@ -7,6 +7,7 @@ Each pair is closed under backward: the gradient of ``reshape`` is a ``reshape``
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -147,10 +148,10 @@ def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
 def reshape(x: Tensor, shape: tuple[Any, ...]) -> Tensor:
     shape = _shape_args(shape)
     size = x.data.size
-    known = int(np.prod([s for s in shape if s != -1]))
+    known = math.prod(s for s in shape if s != -1)
     if shape.count(-1) == 1 and known > 0 and size % known == 0:
         shape = tuple(size // known if s == -1 else s for s in shape)
-    if -1 in shape or int(np.prod(shape)) != size:
+    if -1 in shape or math.prod(shape) != size:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
     return x if shape == x.shape else Reshape.apply(x, shape)
 
@@ -163,7 +164,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         raise RuntimeError(
             f"flatten(): start_dim {start_dim} cannot come after end_dim {end_dim}"
         )
-    shape = (*x.shape[:start], int(np.prod(x.shape[start : end + 1])), *x.shape[end + 1 :])
+    shape = (*x.shape[:start], math.prod(x.shape[start : end + 1]), *x.shape[end + 1 :])
     return x if shape == x.shape else Reshape.apply(x, shape)
 
 
