@@ -53,7 +53,7 @@ from microtensor.functions import (
     transpose,
     unsqueeze,
 )
-from microtensor import nn, optim  # after the core they build on
+from microtensor import nn, optim, viz  # after the core they build on
 from microtensor.serialization import load, save
 
 __version__ = "0.1.0"
@@ -66,5 +66,5 @@ __all__ = [
     "ops", "permute", "rand", "randn", "relu", "reshape", "set_default_dtype",
     "set_grad_enabled", "sigmoid", "softmax", "sqrt", "squeeze", "sum", "tanh",
     "tensor", "transpose", "unsqueeze", "zeros", "zeros_like",
-    "load", "nn", "optim", "save",
+    "load", "nn", "optim", "save", "viz",
 ]  # fmt: skip
