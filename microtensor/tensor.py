@@ -124,7 +124,9 @@ class Tensor:
         return self
 
     def clone(self) -> Tensor:
-        return _ops.Mul.apply(self, 1) if self.requires_grad else Tensor._make(self.data.copy(), None)
+        if self.requires_grad:  # a copy that stays in the graph
+            return _ops.Mul.apply(self, 1)
+        return Tensor._make(self.data.copy(), None)
 
     def to(self, dtype: Any) -> Tensor:
         dtype = np.dtype(dtype)

@@ -1,4 +1,4 @@
-"""The subcommands shared by the model CLIs: ``train``, ``eval``, ``trace``, ``gradcheck``, ``graph``.
+"""The subcommands of the model CLIs: ``train``, ``eval``, ``trace``, ``gradcheck``, ``graph``.
 
 Each is ``command(recipe, defaults, args) -> int``; :func:`add_commands` wires the chosen
 ones into a parser. A training run writes its folder::
@@ -252,8 +252,8 @@ def command_gradcheck(recipe: Recipe, defaults: dict[str, Any], args: argparse.N
 
 def command_graph(recipe: Recipe, defaults: dict[str, Any], args: argparse.Namespace) -> int:
     """The graph behind one loss, as an indented tree (and as DOT text with ``--dot``)."""
-    from microtensor import viz
     import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
+    from microtensor import viz
 
     config = config_from_args(recipe.name, args, defaults)
     run = Run(recipe, dataclasses.replace(config, train_size=args.batch, val_size=1))
@@ -295,7 +295,9 @@ def add_commands(
             add_train_flags(sub, defaults, flags)
         elif name == "graph":
             sub.add_argument("--batch", type=positive_int, default=4, help="images (default: 4)")
-            sub.add_argument("--grad", action="store_true", help="also show each parameter's gradient")
+            sub.add_argument(
+                "--grad", action="store_true", help="also show each parameter's gradient"
+            )
             sub.add_argument("--dot", help="also write the graph as Graphviz DOT text to this file")
             model_flags = [f for f in flags if f in ("--classes", "--hidden", "--seed")]
             add_train_flags(sub, defaults, model_flags, run_flags=False)

@@ -98,7 +98,8 @@ def build_parser() -> Parser:
         description="TinyCNN on the seed's 8x8 stripes: train, evaluate, trace, gradcheck, graph.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_commands(commands, RECIPE, DEFAULTS, FLAGS, ["train", "eval", "trace", "gradcheck", "graph"])
+    names = ["train", "eval", "trace", "gradcheck", "graph"]
+    add_commands(commands, RECIPE, DEFAULTS, FLAGS, names)
     return parser
 
 

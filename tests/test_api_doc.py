@@ -7,7 +7,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("make_api_doc", ROOT / "tools" / "make_api_doc.py")
+    path = ROOT / "tools" / "make_api_doc.py"
+    spec = importlib.util.spec_from_file_location("make_api_doc", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -40,7 +40,7 @@ def topological_order(roots: Sequence[Context]) -> list[Context]:
             continue
         visited.add(node)
         stack.append((node, True))
-        for argument, needs in zip(node.inputs, node.needs_input_grad):
+        for argument, needs in zip(node.inputs, node.needs_input_grad, strict=True):
             if needs:
                 parent = argument.grad_fn
                 if parent is not None and parent not in visited:
@@ -98,7 +98,7 @@ def run_backward(
     node_grads: dict[Context, Tensor] = {}
     captured: dict[int, Tensor] = {}
     leaf_results: dict[int, Tensor] = {}
-    for index, (output, gradient) in enumerate(zip(outputs, gradients)):
+    for index, (output, gradient) in enumerate(zip(outputs, gradients, strict=True)):
         if not output.requires_grad:
             raise RuntimeError(f"backward: output {index}: " + _why_no_grad(output))
         gradient = _initial_gradient(output, gradient, index)
@@ -128,7 +128,8 @@ def run_backward(
                     f"{node.function.__name__}.backward returned {len(input_grads)} "
                     f"gradients but apply() got {len(node.inputs)} positional arguments"
                 )
-            for argument, needs, grad in zip(node.inputs, node.needs_input_grad, input_grads):
+            edges = zip(node.inputs, node.needs_input_grad, input_grads, strict=True)
+            for argument, needs, grad in edges:
                 if not needs or grad is None:
                     continue
                 if grad.data.shape != argument.data.shape:

@@ -18,7 +18,8 @@ each of the three has its two gradients among the other two and itself: the set 
 closed under backward, and every derivative of every order is exact.
 
 Fused on purpose, for speed: the forward is im2col (a strided view of the windows, as
-``sliding_window_view`` makes, copied once into columns) and one batched matmul that yields NCHW directly::
+``sliding_window_view`` makes, copied once into columns) and one batched matmul that
+yields NCHW directly::
 
     columns: (N, C*kh*kw, OH*OW)     weight: (O, C*kh*kw)     y = weight @ columns
 

@@ -1,4 +1,4 @@
-"""Shape primitives: reshape, permute, broadcast_to and its adjoint sum_to, indexing and its adjoint.
+"""Shape primitives: reshape, permute, broadcast_to and sum_to, indexing and its adjoint.
 
 Each pair is closed under backward: the gradient of ``reshape`` is a ``reshape``, of
 ``permute`` the inverse ``permute``, of ``broadcast_to`` a ``sum_to`` and back, of
