@@ -16,12 +16,12 @@ it single-threaded; on a busy machine that is often faster).
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from timing import best_seconds
 
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
@@ -39,14 +39,7 @@ Run = Callable[[], Any]
 
 def best_ms(run: Run, repeats: int, rounds: int) -> float:
     """Best of ``rounds`` averages of ``repeats`` calls, in milliseconds."""
-    run()
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(repeats):
-            run()
-        best = min(best, (time.perf_counter() - start) / repeats * 1e3)
-    return best
+    return best_seconds(run, repeats, rounds) * 1e3
 
 
 # ----- microtensor ----------------------------------------------------------------------

@@ -10,10 +10,10 @@ Reports microseconds per graph, per op, and the ratio to plain NumPy.
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 
 import numpy as np
+from timing import best_seconds
 
 import microtensor as mt
 
@@ -99,19 +99,6 @@ def torch_graph(x0: np.ndarray, w0: np.ndarray) -> Callable[[], None] | None:
     return run
 
 
-def best_time(run: Callable[[], None], repeats: int, rounds: int = 5) -> float:
-    """Best of ``rounds`` averages of ``repeats`` calls, in microseconds."""
-    for _ in range(repeats // 10):  # warm up
-        run()
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(repeats):
-            run()
-        best = min(best, (time.perf_counter() - start) / repeats * 1e6)
-    return best
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=2000, help="graphs per timing round")
@@ -123,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     torch_run = torch_graph(x, w)
     if torch_run is not None:
         runs["pytorch"] = torch_run
-    times = {name: best_time(run, args.repeats) for name, run in runs.items()}
+    times = {name: best_seconds(run, args.repeats) * 1e6 for name, run in runs.items()}
     base = times["numpy (hand-written)"]
     print(f"10-op graph, forward + backward, 4x4 float32 ({args.repeats} graphs x 5 rounds, best)")
     print(f"{'':22} {'us/graph':>9} {'us/op':>7} {'vs numpy':>9}")

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.optim.optimizer import Optimizer
+from microtensor.optim.optimizer import Optimizer, gradient_of
 from microtensor.tensor import Tensor
 
 
@@ -85,11 +85,7 @@ class Adam(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            g = p.grad.data  # read only: a gradient may be shared between leaves
-            if maximize:
-                g = -g
-            if weight_decay != 0:
-                g = g + weight_decay * p.data
+            g = gradient_of(p, weight_decay, maximize)
             state = self.state[p]
             if not state:
                 state["step"] = 0

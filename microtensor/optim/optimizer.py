@@ -40,6 +40,20 @@ _SET_ORDER = (
 )
 
 
+def gradient_of(p: Tensor, weight_decay: float, maximize: bool) -> np.ndarray:
+    """``p``'s gradient as the update rules see it: negated to maximise, plus weight decay.
+
+    The array of ``p.grad`` is only read, never written: a gradient may be shared between
+    leaves (``a + b`` hands the same one to both).
+    """
+    g = p.grad.data  # type: ignore[union-attr]
+    if maximize:
+        g = -g
+    if weight_decay != 0:
+        g = g + weight_decay * p.data
+    return g
+
+
 def _zero_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
     for p in params:
         if set_to_none or p.grad is None:

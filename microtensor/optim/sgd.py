@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from microtensor.optim.optimizer import Optimizer
+from microtensor.optim.optimizer import Optimizer, gradient_of
 from microtensor.tensor import Tensor
 
 
@@ -75,11 +75,7 @@ class SGD(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            g = p.grad.data  # read only: a gradient may be shared between leaves
-            if maximize:
-                g = -g
-            if weight_decay != 0:
-                g = g + weight_decay * p.data
+            g = gradient_of(p, weight_decay, maximize)
             if momentum != 0:
                 state = self.state[p]
                 buffer = state.get("momentum_buffer")
