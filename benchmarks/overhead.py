@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from timing import best_seconds
@@ -18,11 +19,15 @@ from timing import best_seconds
 import microtensor as mt
 
 OPS_PER_GRAPH = 10
+Run = Callable[[], None]
 
 
-def microtensor_graph(x0: np.ndarray, w0: np.ndarray) -> Callable[[], None]:
-    x = mt.tensor(x0, requires_grad=True)
-    w = mt.tensor(w0, requires_grad=True)
+def framework_graph(leaf: Callable[[np.ndarray], Any], x0: np.ndarray, w0: np.ndarray) -> Run:
+    """The graph for microtensor or PyTorch: the same code runs on both, only ``leaf`` differs.
+
+    ``leaf(array)`` makes a tensor that requires grad (``mt.tensor`` or ``torch.tensor``).
+    """
+    x, w = leaf(x0), leaf(w0)
 
     def run() -> None:
         x.grad = w.grad = None
@@ -42,7 +47,8 @@ def microtensor_graph(x0: np.ndarray, w0: np.ndarray) -> Callable[[], None]:
     return run
 
 
-def numpy_graph(x: np.ndarray, w: np.ndarray) -> Callable[[], None]:
+def numpy_graph(x: np.ndarray, w: np.ndarray) -> Run:
+    """The same arithmetic in NumPy, with its backward derived by hand."""
     def run() -> None:
         a = x * w
         b = a + x
@@ -73,30 +79,14 @@ def numpy_graph(x: np.ndarray, w: np.ndarray) -> Callable[[], None]:
     return run
 
 
-def torch_graph(x0: np.ndarray, w0: np.ndarray) -> Callable[[], None] | None:
+def torch_leaf() -> Callable[[np.ndarray], Any] | None:
+    """``torch.tensor(..., requires_grad=True)`` on one thread, or None without PyTorch."""
     try:
         import torch
     except Exception:  # not installed, or a broken install: compare without it
         return None
     torch.set_num_threads(1)
-    x = torch.tensor(x0, requires_grad=True)
-    w = torch.tensor(w0, requires_grad=True)
-
-    def run() -> None:
-        x.grad = w.grad = None
-        a = x * w
-        b = a + x
-        c = b.tanh()
-        d = c * c
-        e = d.exp()
-        f = e @ w
-        g = -f
-        h = g + 1.0
-        i = h.relu()
-        loss = i.sum()
-        loss.backward()
-
-    return run
+    return lambda array: torch.tensor(array, requires_grad=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,17 +96,20 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((4, 4)).astype(np.float32)
     w = rng.standard_normal((4, 4)).astype(np.float32)
-    runs = {"numpy (hand-written)": numpy_graph(x, w), "microtensor": microtensor_graph(x, w)}
-    torch_run = torch_graph(x, w)
-    if torch_run is not None:
-        runs["pytorch"] = torch_run
+    runs = {
+        "numpy (hand-written)": numpy_graph(x, w),
+        "microtensor": framework_graph(lambda a: mt.tensor(a, requires_grad=True), x, w),
+    }
+    torch = torch_leaf()
+    if torch is not None:
+        runs["pytorch"] = framework_graph(torch, x, w)
     times = {name: best_seconds(run, args.repeats) * 1e6 for name, run in runs.items()}
     base = times["numpy (hand-written)"]
     print(f"10-op graph, forward + backward, 4x4 float32 ({args.repeats} graphs x 5 rounds, best)")
     print(f"{'':22} {'us/graph':>9} {'us/op':>7} {'vs numpy':>9}")
     for name, t in times.items():
         print(f"{name:22} {t:9.1f} {t / OPS_PER_GRAPH:7.2f} {t / base:8.1f}x")
-    if torch_run is None:
+    if torch is None:
         print("pytorch: not installed (pip install torch to compare)")
     return 0
 
