@@ -256,3 +256,9 @@ def test_leaf_grad_is_owned_not_a_view_of_the_gradient() -> None:
     x.grad.data += 1  # an optimiser updating .grad in place must not corrupt anything
     (x * 1).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), before + 2)
+
+
+def test_backward_with_one_gradient_for_two_outputs_says_so() -> None:
+    a = mt.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="got 1 gradients for 2 outputs"):
+        mt.autograd.backward([a * 2, a * 3], mt.ones(2))

@@ -94,6 +94,11 @@ def run_backward(
     With ``inputs`` (``autograd.grad``), the gradients of those tensors are returned
     and no ``.grad`` is touched; otherwise leaves that require grad accumulate.
     """
+    if len(gradients) != len(outputs):
+        raise RuntimeError(
+            f"backward: got {len(gradients)} gradients for {len(outputs)} outputs; pass one "
+            "gradient per output (None for a one-element output)"
+        )
     roots: list[Context] = []
     node_grads: dict[Context, Tensor] = {}
     captured: dict[int, Tensor] = {}
