@@ -34,3 +34,10 @@ def test_conv_benchmark_runs_without_torch() -> None:
     rows = [line for line in out.splitlines() if line.startswith(("conv2d", "max_pool2d"))]
     assert len(rows) == 6  # three shapes, conv and pool each
     assert all(" - " in row for row in rows)  # no PyTorch column
+
+
+def test_step_profile_runs() -> None:
+    out = run_without_torch("profile_step.py", "--steps", "3")
+    assert "TinyCNN training step" in out
+    for name in ["Conv2d", "MaxPool2d", "PoolScatter", "CrossEntropy", "Conv2dWeight"]:
+        assert f"  {name} " in out
