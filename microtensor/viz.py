@@ -1,7 +1,7 @@
 """Look inside the graph: a text tree and Graphviz DOT text of what made a tensor.
 
     loss = model(x).sum()
-    print(mt.viz.text_tree(loss))      # indented tree: op, shape, (gradient)
+    print(mt.viz.text_tree(loss, show_grad=True))   # op, shape and gradient per line
     dot = mt.viz.to_dot(loss)          # DOT text; no Graphviz needed to make it
     mt.viz.render_png(loss, "g.png")   # only where the ``dot`` program is installed
 
@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd.engine import topological_order
+from microtensor.autograd.engine import grad, topological_order
 from microtensor.tensor import Tensor
+
+__all__ = ["node_gradients", "render_png", "text_tree", "to_dot"]
 
 
 def _describe_leaf(tensor: Tensor, names: dict[int, str]) -> str:
@@ -38,6 +40,24 @@ def _grad_summary(grad: Any) -> str:
     return f"grad: |max|={np.abs(data).max():.4g}"
 
 
+def node_gradients(tensor: Tensor) -> dict[int, Tensor]:
+    """The gradient of ``tensor`` with respect to every op's output, keyed by ``id(node)``.
+
+    What backward hands to each node, for teaching: computed with ``autograd.grad`` on
+    a second Tensor for each node's output, keeping the graph. Empty when ``tensor``
+    has more than one element (no implicit gradient) or the graph was already released.
+    """
+    if tensor.grad_fn is None or tensor.data.size != 1:
+        return {}
+    nodes = topological_order([tensor.grad_fn])
+    outputs = [Tensor._make(node._output, node) for node in nodes]
+    try:
+        grads = grad(tensor, outputs, retain_graph=True, allow_unused=True)
+    except RuntimeError:  # saved tensors already freed by a backward without retain_graph
+        return {}
+    return {id(node): g for node, g in zip(nodes, grads, strict=True) if g is not None}
+
+
 def text_tree(
     tensor: Tensor,
     names: dict[str, Tensor] | None = None,
@@ -50,13 +70,15 @@ def text_tree(
         tensor: the output whose history is shown.
         names: optional ``{name: tensor}`` (e.g. ``dict(model.named_parameters())``)
             used to label leaves.
-        show_grad: also print each leaf's ``.grad`` (after ``backward``).
+        show_grad: also print each op's output gradient (see :func:`node_gradients`)
+            and each leaf's ``.grad`` (after ``backward``).
         max_depth: deeper branches are cut with "...".
 
     A node that feeds several others is printed in full once and then referred to as
     "(shown above)".
     """
     leaf_names = {id(t): n for n, t in (names or {}).items()}
+    op_grads = node_gradients(tensor) if show_grad else {}
     lines: list[str] = []
     seen: set[int] = set()
     # (item, depth) pairs; an explicit stack, so deep graphs cannot overflow.
@@ -76,7 +98,10 @@ def text_tree(
             lines.append(f"{indent}{type(node).__name__} {shape} (shown above)")
             continue
         seen.add(id(node))
-        lines.append(f"{indent}{type(node).__name__} {shape}")
+        line = f"{indent}{type(node).__name__} {shape}"
+        if id(node) in op_grads:
+            line += "  " + _grad_summary(op_grads[id(node)])
+        lines.append(line)
         if depth >= max_depth:
             lines.append(indent + "  ...")
             continue
@@ -94,6 +119,7 @@ def to_dot(tensor: Tensor, names: dict[str, Tensor] | None = None, show_grad: bo
         '  rankdir="BT";',
         '  node [fontname="Helvetica", fontsize=10];',
     ]
+    op_grads = node_gradients(tensor) if show_grad else {}
     ids: dict[int, str] = {}  # short, stable names: n0, n1, ... for ops; t0, ... for leaves
 
     def name(item: Any, prefix: str) -> str:
@@ -107,6 +133,8 @@ def to_dot(tensor: Tensor, names: dict[str, Tensor] | None = None, show_grad: bo
     for node in topological_order([tensor.grad_fn]):
         shape = list(node._output.shape) if node._output is not None else "?"
         label = f"{type(node).__name__}\\n{shape}"
+        if id(node) in op_grads:
+            label += "\\n" + _grad_summary(op_grads[id(node)])
         lines.append(f'  {name(node, "n")} [shape=ellipse, label="{label}"];')
         for argument in node.inputs:
             if not isinstance(argument, Tensor):

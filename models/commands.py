@@ -296,7 +296,8 @@ def add_commands(
         elif name == "graph":
             sub.add_argument("--batch", type=positive_int, default=4, help="images (default: 4)")
             sub.add_argument(
-                "--grad", action="store_true", help="also show each parameter's gradient"
+                "--grad", action="store_true",
+                help="also show the gradient reaching each op and each parameter",
             )
             sub.add_argument("--dot", help="also write the graph as Graphviz DOT text to this file")
             model_flags = [f for f in flags if f in ("--classes", "--hidden", "--seed")]

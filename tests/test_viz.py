@@ -92,3 +92,24 @@ def test_tinycnn_graph_command(tmp_path: Path, capsys: pytest.CaptureFixture[str
                  "conv.weight [3, 1, 3, 3]  grad", "fc.bias [3]  grad="]:
         assert name in out
     assert dot.read_text().startswith("digraph")
+
+
+def test_node_gradients_are_what_backward_hands_each_op() -> None:
+    w = mt.tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True)
+    x = mt.tensor([[1.0, 2.0]])
+    product = x @ w              # d loss / d product = 2 * product
+    loss = (product * product).sum()
+    grads = viz.node_gradients(loss)
+    assert grads[id(loss.grad_fn)].item() == 1.0
+    assert grads[id(product.grad_fn)].tolist() == (2 * product.data).tolist()
+    tree = viz.text_tree(loss, names={"w": w}, show_grad=True)
+    assert "MatMulBackward [1, 2]  grad=[4., 8.]" in tree
+    assert w.grad is None  # looking does not accumulate into the leaves
+
+
+def test_node_gradients_after_the_graph_was_released() -> None:
+    x = mt.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    loss.backward()  # frees the saved tensors
+    assert viz.node_gradients(loss) == {}
+    assert "MulBackward [2]\n" in viz.text_tree(loss, show_grad=True) + "\n"
