@@ -55,7 +55,9 @@ def test_gradient_goes_to_the_first_maximum_even_with_ties(
     expected = np.zeros(x.shape)
     for n, c, i, j, row, col in first_max_positions(x, g.kernel_size, g.stride, g.padding):
         expected[n, c, row, col] += grad[n, c, i, j]
-    np.testing.assert_allclose(xt.grad.numpy(), expected, rtol=1e-15, atol=0)
+    # Where overlapping windows route to one element, the sums may be added in another
+    # order (last-bit differences); a wrong route would be off by a whole gradient value.
+    np.testing.assert_allclose(xt.grad.numpy(), expected, rtol=1e-12, atol=1e-15)
 
 
 def test_tie_rule_exact_in_one_window() -> None:
