@@ -72,6 +72,18 @@ non_negative_int = _number(int, lambda v: v >= 0, "an integer >= 0")
 positive_float = _number(float, lambda v: np.isfinite(v) and v > 0, "a positive number")
 non_negative_float = _number(float, lambda v: np.isfinite(v) and v >= 0, "a number >= 0")
 
+# The training flags every model's CLI has; each model adds its own (--classes, --hidden).
+RUN_FLAGS = [
+    "--epochs",
+    "--lr",
+    "--batch-size",
+    "--optimizer",
+    "--seed",
+    "--train-size",
+    "--val-size",
+    "--noise",
+]
+
 # flag -> (RunConfig field, type, help); a flag left out of the command line is None, so
 # that a resumed run can tell an explicit (conflicting) value from the default.
 TRAIN_FLAGS: dict[str, tuple[str, Any, str]] = {

@@ -20,7 +20,7 @@ import numpy as np
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import nn
-from models.cli import Parser, grid_lines, run_main, side_by_side
+from models.cli import RUN_FLAGS, Parser, grid_lines, run_main, side_by_side
 from models.commands import add_commands
 from models.datasets import EDGE_CLASSES, EDGE_NOISE, anchor_image, edge_split, horizontal_kernel
 from models.training import Recipe, Run, RunConfig, predict
@@ -37,16 +37,7 @@ DEFAULTS = {
     "noise": EDGE_NOISE,
     "hidden": 0,
 }
-FLAGS = [
-    "--epochs",
-    "--lr",
-    "--batch-size",
-    "--optimizer",
-    "--seed",
-    "--train-size",
-    "--val-size",
-    "--noise",
-]
+FLAGS = RUN_FLAGS
 SEED_TABLE_NOTE = (
     "The seed prints rows 0, -765, 765, 0 and calls -765 a bright-to-dark edge; both are "
     "wrong: its own loop gives the rows above, and -765 is where the kernel's +1 row lies "

@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 
 from microtensor import nn
-from models.cli import Parser, add_train_flags, config_from_args, positive_int, run_main
+from models.cli import (
+    RUN_FLAGS,
+    Parser,
+    add_train_flags,
+    config_from_args,
+    positive_int,
+    run_main,
+)
 from models.commands import add_commands
 from models.datasets import DEFAULT_NOISE, STRIPE_CLASSES, stripe_split
 from models.training import Recipe, Run, RunConfig, count_parameters
@@ -39,18 +46,7 @@ DEFAULTS = {
     "noise": DEFAULT_NOISE,
     "hidden": 18,
 }
-FLAGS = [
-    "--hidden",
-    "--classes",
-    "--epochs",
-    "--lr",
-    "--batch-size",
-    "--optimizer",
-    "--seed",
-    "--train-size",
-    "--val-size",
-    "--noise",
-]
+FLAGS = ["--hidden", "--classes", *RUN_FLAGS]
 
 
 class MLP(nn.Sequential):

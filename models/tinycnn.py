@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from microtensor import nn
-from models.cli import Parser, run_main
+from models.cli import RUN_FLAGS, Parser, run_main
 from models.commands import add_commands
 from models.datasets import DEFAULT_NOISE, STRIPE_CLASSES, stripe_split
 from models.training import Recipe, RunConfig
@@ -39,17 +39,7 @@ DEFAULTS = {
     "noise": DEFAULT_NOISE,
     "hidden": 0,
 }
-FLAGS = [
-    "--classes",
-    "--epochs",
-    "--lr",
-    "--batch-size",
-    "--optimizer",
-    "--seed",
-    "--train-size",
-    "--val-size",
-    "--noise",
-]
+FLAGS = ["--classes", *RUN_FLAGS]
 
 
 class TinyCNN(nn.Sequential):
