@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # models/, from
 import microtensor as mt  # noqa: E402
 import microtensor.nn.functional as F  # noqa: E402, N812 (PyTorch's spelling)
 from microtensor import optim  # noqa: E402
-from microtensor.autograd.function import REGISTRY  # noqa: E402
+from microtensor.core.function import REGISTRY  # noqa: E402
 from models.datasets import make_stripes  # noqa: E402
 from models.tinycnn import TinyCNN  # noqa: E402
 

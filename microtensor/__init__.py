@@ -6,9 +6,9 @@
     x.grad  # tensor([2., 4.])
 """
 
-from microtensor.tensor import Tensor  # first: everything below builds on it
+from microtensor.core.tensor import Tensor  # first: everything below builds on it
 from microtensor import autograd, ops
-from microtensor.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from microtensor.core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from microtensor.creation import (
     arange,
     default_generator,
@@ -22,7 +22,7 @@ from microtensor.creation import (
     zeros,
     zeros_like,
 )
-from microtensor.dtypes import (
+from microtensor.core.dtypes import (
     bool,
     float32,
     float64,

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor import dtypes
-from microtensor.tensor import Tensor
+from microtensor.core import dtypes
+from microtensor.core.tensor import Tensor
 
 _default_generator = np.random.default_rng(0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 def _as_tensor(x: Any) -> Tensor:

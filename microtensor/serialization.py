@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 _FORMAT = "microtensor"
 _VERSION = 1

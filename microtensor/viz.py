@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd.engine import grad, topological_order
-from microtensor.tensor import Tensor
+from microtensor.core.engine import grad, topological_order
+from microtensor.core.tensor import Tensor
 
 __all__ = ["node_gradients", "render_png", "text_tree", "to_dot"]
 

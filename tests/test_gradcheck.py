@@ -9,7 +9,7 @@ import pytest
 
 import microtensor as mt
 from microtensor.autograd import Function, GradcheckError, gradcheck, gradgradcheck
-from microtensor.autograd.gradcheck import relative_error, verdict
+from microtensor.gradcheck.check import relative_error, verdict
 
 
 def leaf(values: Any) -> mt.Tensor:

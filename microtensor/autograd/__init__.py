@@ -1,20 +1,13 @@
-"""Autograd: ``Function`` and its context, the registry, the engine and gradient checks."""
+"""``mt.autograd``: ``Function``, ``grad``, ``backward``, grad mode and gradient checks.
 
-from microtensor.autograd.engine import backward, grad
-from microtensor.autograd.function import REGISTRY, Context, Function, registered_functions
-from microtensor.autograd.grad_mode import (
-    enable_grad,
-    is_grad_enabled,
-    no_grad,
-    set_grad_enabled,
-)
-from microtensor.autograd.gradcheck import (
-    GradcheckError,
-    gradcheck,
-    gradgradcheck,
-    relative_error,
-    verdict,
-)
+The public face of pieces that live elsewhere: the engine and ``Function`` on the ground
+floor (``microtensor/core/``), gradient checking in its own room (``microtensor/gradcheck/``).
+"""
+
+from microtensor.core.engine import backward, grad
+from microtensor.core.function import REGISTRY, Context, Function, registered_functions
+from microtensor.core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from microtensor.gradcheck import GradcheckError, gradcheck, gradgradcheck, relative_error, verdict
 
 __all__ = [
     "REGISTRY",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from microtensor import ops
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from microtensor import creation
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 _LINEAR_GAIN = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
                 "conv_transpose2d", "conv_transpose3d", "sigmoid")  # fmt: skip

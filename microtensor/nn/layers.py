@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from microtensor import dtypes
+from microtensor.core import dtypes
 from microtensor.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor.nn import init
 from microtensor.nn.module import Module
 from microtensor.nn.parameter import Parameter
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 def _float_dtype(dtype: Any, layer: str) -> np.dtype:

@@ -14,9 +14,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from microtensor import dtypes
+from microtensor.core import dtypes
 from microtensor.nn.parameter import Parameter
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 class _Keys(NamedTuple):

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor import dtypes
-from microtensor.tensor import Tensor
+from microtensor.core import dtypes
+from microtensor.core.tensor import Tensor
 
 
 class Parameter(Tensor):

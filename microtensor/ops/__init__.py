@@ -53,7 +53,7 @@ from microtensor.ops.shape import (
     unsqueeze,
 )
 from microtensor.ops.softmax import LogSoftmax
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 __all__ = [
     "Conv2d", "Conv2dWeight", "ConvTranspose2d", "CrossEntropy", "CrossEntropyGrad",

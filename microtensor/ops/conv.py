@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from microtensor.autograd.function import Context, Function
+from microtensor.core.function import Context, Function
 from microtensor.ops.reduction import Sum
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 Pair = tuple[int, int]
 

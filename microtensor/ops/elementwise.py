@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd.function import Context, Function
+from microtensor.core.function import Context, Function
 from microtensor.ops.shape import sum_to
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 def _shape(value: Any) -> tuple[int, ...]:

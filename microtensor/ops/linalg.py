@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from microtensor.autograd.function import Context, Function
+from microtensor.core.function import Context, Function
 from microtensor.ops.shape import Permute, Reshape, sum_to
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 def _swap_last(t: Tensor) -> Tensor:

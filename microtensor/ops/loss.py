@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd.function import Context, Function
+from microtensor.core.function import Context, Function
 from microtensor.ops.shape import Reshape, sum_to
 from microtensor.ops.softmax import LogSoftmax
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 REDUCTIONS = ("mean", "sum", "none")
 

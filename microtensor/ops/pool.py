@@ -28,9 +28,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from microtensor.autograd.function import Context, Function
+from microtensor.core.function import Context, Function
 from microtensor.ops.conv import Pair, check_4d, check_geometry, pad2d, pair
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 class Routes(NamedTuple):

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd.function import Context, Function
+from microtensor.core.function import Context, Function
 from microtensor.ops.shape import BroadcastTo, Reshape
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
@@ -117,7 +117,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def extremum(x: Tensor, function: type[Max], dim: Any, keepdim: bool) -> Any:
     """``max``/``min``: a Tensor over all elements, or ``(values, indices)`` over ``dim``."""
-    from microtensor.tensor import MaxMin
+    from microtensor.core.tensor import MaxMin
 
     name = function.__name__.lower()
     if x.data.size == 0:

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd.function import Context, Function
-from microtensor.tensor import Tensor
+from microtensor.core.function import Context, Function
+from microtensor.core.tensor import Tensor
 
 
 class Reshape(Function):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from microtensor.autograd.function import Context, Function
+from microtensor.core.function import Context, Function
 from microtensor.ops.elementwise import Exp
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 class LogSoftmax(Function):

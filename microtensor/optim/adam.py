@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.optim.optimizer import Optimizer, gradient_of
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 class Adam(Optimizer):

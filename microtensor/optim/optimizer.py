@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd.grad_mode import enable_grad
-from microtensor.tensor import Tensor
+from microtensor.core.grad_mode import enable_grad
+from microtensor.core.tensor import Tensor
 
 
 class _RequiredParameter:

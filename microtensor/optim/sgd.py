@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from microtensor.optim.optimizer import Optimizer, gradient_of
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 class SGD(Optimizer):

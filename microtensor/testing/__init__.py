@@ -15,7 +15,7 @@ See docs/property-testing.md.
 import importlib
 from typing import Any
 
-from microtensor.autograd.gradcheck import relative_error, verdict
+from microtensor.gradcheck.check import relative_error, verdict
 from microtensor.testing.gradients import assert_gradients, check_spec, spec_arguments
 from microtensor.testing.modules import check_module_gradients
 from microtensor.testing.spec import PrimitiveSpec

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 import microtensor as mt
-from microtensor.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from microtensor.gradcheck.check import GradcheckError, gradcheck, gradgradcheck
 from microtensor.testing.spec import PrimitiveSpec
 
 __all__ = ["assert_gradients", "check_spec", "spec_arguments"]

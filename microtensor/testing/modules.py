@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from microtensor import dtypes
-from microtensor.autograd.grad_mode import no_grad
-from microtensor.autograd.gradcheck import relative_error, verdict
+from microtensor.core import dtypes
+from microtensor.core.grad_mode import no_grad
+from microtensor.gradcheck.check import relative_error, verdict
 from microtensor.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor.nn.module import Module
-from microtensor.tensor import Tensor
+from microtensor.core.tensor import Tensor
 
 
 @dataclass(frozen=True)

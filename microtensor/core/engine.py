@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd import grad_mode
-from microtensor.autograd.function import Context
-from microtensor.tensor import Tensor
+from microtensor.core import grad_mode
+from microtensor.core.function import Context
+from microtensor.core.tensor import Tensor
 
 
 def topological_order(roots: Sequence[Context]) -> list[Context]:

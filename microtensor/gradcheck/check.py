@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd import grad_mode
-from microtensor.autograd._jacobian import (
+from microtensor.core import grad_mode
+from microtensor.gradcheck.jacobian import (
     Mismatch,
     analytical_jacobian,
     analytical_projection,
@@ -38,8 +38,8 @@ from microtensor.autograd._jacobian import (
     numerical_projection,
     unit,
 )
-from microtensor.autograd.engine import grad
-from microtensor.tensor import Tensor
+from microtensor.core.engine import grad
+from microtensor.core.tensor import Tensor
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "relative_error", "verdict"]
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd.engine import grad
-from microtensor.tensor import Tensor
+from microtensor.core.engine import grad
+from microtensor.core.tensor import Tensor
 
 Pairs = dict[tuple[int, int], np.ndarray]
 

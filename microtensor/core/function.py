@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.autograd import grad_mode
-from microtensor.tensor import Tensor
+from microtensor.core import grad_mode
+from microtensor.core.tensor import Tensor
 
 _new_tensor = object.__new__
 

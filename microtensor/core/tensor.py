@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from microtensor import dtypes
+from microtensor.core import dtypes
 
 
 class Tensor:
@@ -323,4 +323,4 @@ class MaxMin(NamedTuple):
 
 # Imported last: the primitives and the engine need the Tensor class defined above.
 from microtensor import ops as _ops  # noqa: E402
-from microtensor.autograd import engine as _engine  # noqa: E402
+from microtensor.core import engine as _engine  # noqa: E402
