@@ -10,22 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core import dtypes
+from microtensor.core import dtypes, random
+from microtensor.core.random import default_generator, manual_seed
 from microtensor.core.tensor import Tensor
-
-_default_generator = np.random.default_rng(0)
-
-
-def manual_seed(seed: int) -> np.random.Generator:
-    """Seed the default generator (used when no ``generator=`` is passed); returns it."""
-    global _default_generator
-    _default_generator = np.random.default_rng(seed)
-    return _default_generator
-
-
-def default_generator() -> np.random.Generator:
-    """The generator used when a function is given no ``generator=``."""
-    return _default_generator
 
 
 def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
@@ -73,7 +60,7 @@ def randn(
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal samples of the given shape."""
-    rng = generator or _default_generator
+    rng = random.resolve(generator)
     data = rng.standard_normal(_shape(size)).astype(_dtype(dtype))
     return Tensor(data, requires_grad=requires_grad)
 
@@ -85,7 +72,7 @@ def rand(
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples on [0, 1) of the given shape."""
-    rng = generator or _default_generator
+    rng = random.resolve(generator)
     data = rng.random(_shape(size)).astype(_dtype(dtype))
     return Tensor(data, requires_grad=requires_grad)
 

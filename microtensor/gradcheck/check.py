@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core import grad_mode
+from microtensor.core import grad_mode, random
 from microtensor.gradcheck.jacobian import (
     Mismatch,
     analytical_jacobian,
@@ -161,7 +161,7 @@ def gradgradcheck(
     """
     inputs = as_tuple(inputs)
     positions = _positions(inputs, "gradgradcheck")
-    rng = generator if generator is not None else _default_generator()
+    rng = random.resolve(generator)
     with grad_mode.enable_grad():
         outputs = evaluate(func, inputs)
     if grad_outputs is None:
@@ -210,12 +210,6 @@ def gradgradcheck(
     )
 
 
-def _default_generator() -> np.random.Generator:
-    from microtensor.creation import default_generator
-
-    return default_generator()
-
-
 def _positions(inputs: tuple[Any, ...], name: str) -> list[int]:
     """Positions of the inputs that require grad; each must be float64."""
     positions = []
@@ -257,7 +251,7 @@ def _check(
     with grad_mode.enable_grad():
         outputs = evaluate(func, inputs)
         if fast_mode:
-            rng = generator if generator is not None else _default_generator()
+            rng = random.resolve(generator)
             v = [unit(rng.standard_normal(inputs[p].shape)) for p in positions]
             u = [unit(rng.standard_normal(out.shape)) for out in outputs]
             numerical = numerical_projection(func, inputs, positions, v, u, eps)

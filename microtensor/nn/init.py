@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor import creation
+from microtensor.core import random
 from microtensor.core.tensor import Tensor
 
 _LINEAR_GAIN = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -70,15 +70,11 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     return tensor
 
 
-def _rng(generator: np.random.Generator | None) -> np.random.Generator:
-    return creation.default_generator() if generator is None else generator
-
-
 def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
 ) -> Tensor:
     """Fill with samples of U(a, b)."""
-    return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
+    return _fill(tensor, random.resolve(generator).uniform(a, b, tensor.shape))
 
 
 def normal_(
@@ -88,7 +84,7 @@ def normal_(
     generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Fill with samples of N(mean, std^2)."""
-    return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
+    return _fill(tensor, random.resolve(generator).normal(mean, std, tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
