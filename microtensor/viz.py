@@ -50,7 +50,7 @@ def node_gradients(tensor: Tensor) -> dict[int, Tensor]:
     if tensor.grad_fn is None or tensor.data.size != 1:
         return {}
     nodes = topological_order([tensor.grad_fn])
-    outputs = [Tensor._make(node._output, node) for node in nodes]
+    outputs = [node.output() for node in nodes]
     try:
         grads = grad(tensor, outputs, retain_graph=True, allow_unused=True)
     except RuntimeError:  # saved tensors already freed by a backward without retain_graph
@@ -93,7 +93,7 @@ def text_tree(
                 line += "  " + _grad_summary(item.grad)
             lines.append(line)
             continue
-        shape = list(node._output.shape) if node._output is not None else "?"
+        shape = list(node.output().shape)
         if id(node) in seen:
             lines.append(f"{indent}{type(node).__name__} {shape} (shown above)")
             continue
@@ -131,7 +131,7 @@ def to_dot(tensor: Tensor, names: dict[str, Tensor] | None = None, show_grad: bo
         return "\n".join([*lines, "}"])
     leaves: list[Tensor] = []
     for node in topological_order([tensor.grad_fn]):
-        shape = list(node._output.shape) if node._output is not None else "?"
+        shape = list(node.output().shape)
         label = f"{type(node).__name__}\\n{shape}"
         if id(node) in op_grads:
             label += "\\n" + _grad_summary(op_grads[id(node)])

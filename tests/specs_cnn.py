@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from microtensor import ops
+from microtensor.ops import conv, elementwise, loss, pool, softmax
 from microtensor.ops.loss import target_index
 from microtensor.ops.pool import Routes, max_pool2d_routes
 from microtensor.testing import PrimitiveSpec, cnn
@@ -278,19 +278,19 @@ def _cross_entropy_grad(draw: st.DrawFn) -> tuple:
 
 
 SPECS = [
-    PrimitiveSpec(ops.Relu, _relu(), lambda x: np.maximum(x, 0.0),
+    PrimitiveSpec(elementwise.Relu, _relu(), lambda x: np.maximum(x, 0.0),
                   notes="inputs at least 0.1 away from the kink at 0"),
-    PrimitiveSpec(ops.LogSoftmax, _log_softmax(), _log_softmax_reference),
-    PrimitiveSpec(ops.Conv2d, _conv2d(), conv2d_reference, differentiable=(0, 1, 2)),
-    PrimitiveSpec(ops.ConvTranspose2d, _conv_transpose2d(), conv_transpose2d_reference,
+    PrimitiveSpec(softmax.LogSoftmax, _log_softmax(), _log_softmax_reference),
+    PrimitiveSpec(conv.Conv2d, _conv2d(), conv2d_reference, differentiable=(0, 1, 2)),
+    PrimitiveSpec(conv.ConvTranspose2d, _conv_transpose2d(), conv_transpose2d_reference,
                   differentiable=(0, 1)),
-    PrimitiveSpec(ops.Conv2dWeight, _conv2d_weight(), conv2d_weight_reference,
+    PrimitiveSpec(conv.Conv2dWeight, _conv2d_weight(), conv2d_weight_reference,
                   differentiable=(0, 1)),
-    PrimitiveSpec(ops.MaxPool2d, _max_pool2d(), max_pool2d_reference,
+    PrimitiveSpec(pool.MaxPool2d, _max_pool2d(), max_pool2d_reference,
                   notes="values pairwise 0.05 apart: no window has a tie"),
-    PrimitiveSpec(ops.PoolGather, _pool_gather(), pool_gather_reference),
-    PrimitiveSpec(ops.PoolScatter, _pool_scatter(), pool_scatter_reference),
-    PrimitiveSpec(ops.CrossEntropy, _cross_entropy(), cross_entropy_reference),
-    PrimitiveSpec(ops.CrossEntropyGrad, _cross_entropy_grad(), cross_entropy_grad_reference,
+    PrimitiveSpec(pool.PoolGather, _pool_gather(), pool_gather_reference),
+    PrimitiveSpec(pool.PoolScatter, _pool_scatter(), pool_scatter_reference),
+    PrimitiveSpec(loss.CrossEntropy, _cross_entropy(), cross_entropy_reference),
+    PrimitiveSpec(loss.CrossEntropyGrad, _cross_entropy_grad(), cross_entropy_grad_reference,
                   differentiable=(0, 1)),
 ]

@@ -16,7 +16,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from microtensor import ops
+from microtensor.ops import arithmetic, elementwise, linalg, reduction, shape
 from microtensor.testing import PrimitiveSpec
 from microtensor.testing import strategies as mts
 
@@ -165,37 +165,39 @@ def _index_adjoint_reference(grad: np.ndarray, key: object, shape: tuple[int, ..
 
 
 SPECS = [
-    PrimitiveSpec(ops.Add, _binary(), np.add, differentiable=(0, 1)),
-    PrimitiveSpec(ops.Mul, _binary(), np.multiply, differentiable=(0, 1)),
-    PrimitiveSpec(ops.Div, _binary(NONZERO), np.divide, differentiable=(0, 1),
+    PrimitiveSpec(arithmetic.Add, _binary(), np.add, differentiable=(0, 1)),
+    PrimitiveSpec(arithmetic.Mul, _binary(), np.multiply, differentiable=(0, 1)),
+    PrimitiveSpec(arithmetic.Div, _binary(NONZERO), np.divide, differentiable=(0, 1),
                   notes="divisor at least 0.25 away from 0"),
-    PrimitiveSpec(ops.Neg, _unary(), np.negative),
-    PrimitiveSpec(ops.Pow, _pow(), np.power,
+    PrimitiveSpec(arithmetic.Neg, _unary(), np.negative),
+    PrimitiveSpec(arithmetic.Pow, _pow(), np.power,
                   notes="integer exponents: base away from 0; others: positive base"),
-    PrimitiveSpec(ops.Exp, _unary(), np.exp),
-    PrimitiveSpec(ops.Log, _args(mts.positive_arrays(SHAPES, min_value=0.25)), np.log),
-    PrimitiveSpec(ops.Abs, _unary(mts.floats_away_from((0.0,))), np.abs,
+    PrimitiveSpec(elementwise.Exp, _unary(), np.exp),
+    PrimitiveSpec(elementwise.Log, _args(mts.positive_arrays(SHAPES, min_value=0.25)), np.log),
+    PrimitiveSpec(elementwise.Abs, _unary(mts.floats_away_from((0.0,))), np.abs,
                   notes="|x| > 0.1: away from the kink at 0"),
-    PrimitiveSpec(ops.Tanh, _unary(), np.tanh),
-    PrimitiveSpec(ops.Sigmoid, _unary(mts.floats(-8.0, 8.0)), lambda x: 1 / (1 + np.exp(-x))),
+    PrimitiveSpec(elementwise.Tanh, _unary(), np.tanh),
     PrimitiveSpec(
-        ops.Cast,
+        elementwise.Sigmoid, _unary(mts.floats(-8.0, 8.0)), lambda x: 1 / (1 + np.exp(-x))
+    ),
+    PrimitiveSpec(
+        elementwise.Cast,
         _unary().map(lambda drawn: (drawn[0], {"dtype": np.dtype(np.float64)})),
         lambda x, dtype: x.astype(dtype),
         notes="float64 to float64 only: finite differences need float64 on both sides",
     ),
-    PrimitiveSpec(ops.MatMul, mts.matmul_arrays(max_side=3).map(lambda ab: (ab, {})),
+    PrimitiveSpec(linalg.MatMul, mts.matmul_arrays(max_side=3).map(lambda ab: (ab, {})),
                   np.matmul, differentiable=(0, 1)),
-    PrimitiveSpec(ops.Sum, _sum(),
+    PrimitiveSpec(reduction.Sum, _sum(),
                   lambda x, dim, keepdim: np.asarray(np.sum(x, axis=dim, keepdims=keepdim))),
-    PrimitiveSpec(ops.Max, _extremum(), _extremum_reference(np.max),
+    PrimitiveSpec(reduction.Max, _extremum(), _extremum_reference(np.max),
                   notes="values pairwise 0.05 apart: no ties"),
-    PrimitiveSpec(ops.Min, _extremum(), _extremum_reference(np.min),
+    PrimitiveSpec(reduction.Min, _extremum(), _extremum_reference(np.min),
                   notes="values pairwise 0.05 apart: no ties"),
-    PrimitiveSpec(ops.Reshape, _reshape(), np.reshape),
-    PrimitiveSpec(ops.Permute, _permute(), np.transpose),
-    PrimitiveSpec(ops.BroadcastTo, _broadcast_to(), np.broadcast_to),
-    PrimitiveSpec(ops.SumTo, _sum_to(), _sum_to_reference),
-    PrimitiveSpec(ops.Index, _index(), lambda x, key: np.asarray(x[key])),
-    PrimitiveSpec(ops.IndexAdjoint, _index_adjoint(), _index_adjoint_reference),
+    PrimitiveSpec(shape.Reshape, _reshape(), np.reshape),
+    PrimitiveSpec(shape.Permute, _permute(), np.transpose),
+    PrimitiveSpec(shape.BroadcastTo, _broadcast_to(), np.broadcast_to),
+    PrimitiveSpec(shape.SumTo, _sum_to(), _sum_to_reference),
+    PrimitiveSpec(shape.Index, _index(), lambda x, key: np.asarray(x[key])),
+    PrimitiveSpec(shape.IndexAdjoint, _index_adjoint(), _index_adjoint_reference),
 ]

@@ -41,10 +41,6 @@ def is_floating(dtype: Any) -> bool:
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """``data`` as an ndarray with PyTorch's dtype rules (a copy, as ``torch.tensor``)."""
-    from microtensor.core.tensor import Tensor
-
-    if isinstance(data, Tensor):
-        data = data.data
     if isinstance(data, np.ndarray | np.generic):
         array = np.array(data, dtype=dtype)
     else:

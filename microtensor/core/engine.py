@@ -50,7 +50,7 @@ def topological_order(roots: Sequence[Context]) -> list[Context]:
 
 
 def _why_no_grad(tensor: Tensor) -> str:
-    reason = getattr(tensor, "_no_grad_reason", None)
+    reason = tensor._no_grad_reason
     if reason is None:
         reason = (
             "it is a leaf created with requires_grad=False, or none of the tensors it "
@@ -71,9 +71,9 @@ def _initial_gradient(output: Tensor, gradient: Any, index: int) -> Tensor:
                 f"but output {index} has shape {output.shape}: pass gradient= (a tensor "
                 "of that shape) to backward(), or grad_outputs= to autograd.grad()"
             )
-        return Tensor._make(np.array(1, dtype=output.dtype).reshape(output.shape), None)
+        return Tensor._make(np.array(1, dtype=output.dtype).reshape(output.shape))
     if not isinstance(gradient, Tensor):
-        gradient = Tensor._make(np.asarray(gradient, dtype=output.data.dtype), None)
+        gradient = Tensor._make(np.asarray(gradient, dtype=output.data.dtype))
     if gradient.shape != output.shape:
         raise RuntimeError(
             f"Mismatch in shape: gradient has shape {gradient.shape} but output {index} "
@@ -180,7 +180,7 @@ def _deliver_to_leaf(
         if not grad_mode.enabled:
             # Own the array: the same gradient may reach several leaves, or be a
             # read-only broadcast view, and optimisers may update .grad in place.
-            grad = Tensor._make(grad.data.copy(), None)
+            grad = Tensor._make(grad.data.copy())
         leaf.grad = grad
     else:
         leaf.grad = leaf.grad + grad
@@ -242,3 +242,23 @@ def grad(
                 "used to compute the outputs; pass allow_unused=True to get None for it"
             )
     return tuple(results)
+
+
+def _tensor_backward(
+    self: Tensor,
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``backward`` above).
+
+    Args:
+        gradient: d(loss)/d(self), of self's shape; may be omitted for one element.
+        retain_graph: keep saved tensors for another backward (default: create_graph).
+        create_graph: record the backward pass, for higher derivatives.
+    """
+    backward(self, gradient, retain_graph, create_graph)
+
+
+# The engine sits above tensor.py, so it is the engine that gives Tensor its backward().
+Tensor.backward = _tensor_backward  # type: ignore[attr-defined]

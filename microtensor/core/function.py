@@ -44,6 +44,9 @@ _FREED = (
 )
 
 
+_NO_GRAD_MODE = "it was computed while grad mode was off (in no_grad())"
+
+
 class Context:
     """The node of the graph that one ``Function.apply`` call creates.
 
@@ -84,10 +87,13 @@ class Context:
             if isinstance(argument, Tensor) and argument.data is value:
                 return argument
         if value is self._output and self._output is not None:
-            # A second Tensor for the output, on this same node: gradients that reach
-            # it go where gradients of the output go.
-            return Tensor._make(value, self)
-        return Tensor._make(value, None)
+            return self.output()
+        return Tensor._make(value)
+
+    def output(self) -> Tensor:
+        """A Tensor of this node's output, on this node: gradients that reach it go where
+        gradients of the output go (how ``viz`` asks what backward hands each node)."""
+        return Tensor._make(self._output, self)
 
     def release(self) -> None:
         """Drop what was saved for backward (the engine calls this after backward)."""
@@ -131,22 +137,12 @@ class Function:
             scalar, output = output, np.asarray(output)
             if ctx._saved:  # the saved output must stay the output (second derivatives)
                 ctx._saved = tuple(output if v is scalar else v for v in ctx._saved)
-        result = _new_tensor(Tensor)
-        result.data = output
-        result.grad = None
         if not grad_mode.enabled:
-            result.grad_fn = None
-            result.requires_grad = False
-            result._no_grad_reason = "it was computed while grad mode was off (in no_grad())"
-            return result
+            return Tensor._make(output, None, _NO_GRAD_MODE)
         needs = [isinstance(arg, Tensor) and arg.requires_grad for arg in args]
         if True not in needs:
-            result.grad_fn = None
-            result.requires_grad = False
-            return result
+            return Tensor._make(output)
         ctx.inputs = args
         ctx.needs_input_grad = tuple(needs)
         ctx._output = output
-        result.grad_fn = ctx
-        result.requires_grad = True
-        return result
+        return Tensor._make(output, ctx)

@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import grad_mode, random
+from microtensor.core.engine import grad
+from microtensor.core.tensor import Tensor
 from microtensor.gradcheck.jacobian import (
     Mismatch,
     analytical_jacobian,
@@ -38,8 +40,6 @@ from microtensor.gradcheck.jacobian import (
     numerical_projection,
     unit,
 )
-from microtensor.core.engine import grad
-from microtensor.core.tensor import Tensor
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "relative_error", "verdict"]
 

@@ -18,11 +18,12 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes
+from microtensor.core.tensor import Tensor
 from microtensor.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor.nn import init
 from microtensor.nn.module import Module
 from microtensor.nn.parameter import Parameter
-from microtensor.core.tensor import Tensor
+from microtensor.ops.arguments import pair
 
 
 def _float_dtype(dtype: Any, layer: str) -> np.dtype:
@@ -36,17 +37,6 @@ def _positive(value: Any, name: str, layer: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
         raise ValueError(f"{layer}: {name} must be a positive integer, got {value!r}")
     return int(value)
-
-
-def _pair(value: Any, name: str, layer: str, minimum: int = 1) -> tuple[int, int]:
-    pair = tuple(value) if isinstance(value, tuple | list) else (value, value)
-    if len(pair) != 2 or not all(
-        isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= minimum for v in pair
-    ):
-        raise ValueError(
-            f"{layer}: {name} must be an integer >= {minimum} or a pair of them, got {value!r}"
-        )
-    return int(pair[0]), int(pair[1])
 
 
 def _reset(weight: Parameter, bias: Parameter | None, generator: Any) -> None:
@@ -118,9 +108,9 @@ class Conv2d(Module):
         super().__init__()
         self.in_channels = _positive(in_channels, "in_channels", "Conv2d")
         self.out_channels = _positive(out_channels, "out_channels", "Conv2d")
-        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2d")
-        self.stride = _pair(stride, "stride", "Conv2d")
-        self.padding = _pair(padding, "padding", "Conv2d", minimum=0)
+        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", minimum=1)
+        self.stride = pair(stride, "stride", "Conv2d", minimum=1)
+        self.padding = pair(padding, "padding", "Conv2d", minimum=0)
         dtype = _float_dtype(dtype, "Conv2d")
         shape = (self.out_channels, self.in_channels, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype))
@@ -154,10 +144,10 @@ class MaxPool2d(Module):
         padding: int | tuple[int, int] = 0,
     ) -> None:
         super().__init__()
-        _pair(kernel_size, "kernel_size", "MaxPool2d")
+        pair(kernel_size, "kernel_size", "MaxPool2d", minimum=1)
         if stride is not None:
-            _pair(stride, "stride", "MaxPool2d")
-        _pair(padding, "padding", "MaxPool2d", minimum=0)
+            pair(stride, "stride", "MaxPool2d", minimum=1)
+        pair(padding, "padding", "MaxPool2d", minimum=0)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding

@@ -15,8 +15,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from microtensor.core import dtypes
+from microtensor.core.tensor import Tensor, zero_grad
 from microtensor.nn.parameter import Parameter
-from microtensor.core.tensor import Tensor
 
 
 class _Keys(NamedTuple):
@@ -329,15 +329,8 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget the gradients: ``grad = None`` (default) or a new zero Tensor.
-
-        A zero gradient is a new Tensor, never written in place: gradients may be shared.
-        """
-        for parameter in self.parameters():
-            if set_to_none or parameter.grad is None:
-                parameter.grad = None
-            else:
-                parameter.grad = Tensor._make(np.zeros_like(parameter.grad.data), None)
+        """Forget the parameters' gradients: ``grad = None`` (default) or zeros."""
+        zero_grad(self.parameters(), set_to_none)
 
     def to(self, dtype: Any) -> Module:
         """Convert floating parameters, their gradients and floating buffers to ``dtype``

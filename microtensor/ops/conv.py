@@ -1,4 +1,4 @@
-"""2-D convolution: ``Conv2d`` and the two primitives its gradients are made of.
+"""2-D convolution: the primitive Conv2d, the two its gradients are made of, the op ``conv2d``.
 
 With stride ``s``, padding ``p`` and an input ``x`` zero-padded to ``xp``, a convolution
 (PyTorch's ``conv2d``: a cross-correlation, the kernel is not flipped) is::
@@ -27,30 +27,15 @@ The columns are kept for the weight gradient, so backward does not rebuild them.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from microtensor.core.function import Context, Function
-from microtensor.ops.reduction import Sum
 from microtensor.core.tensor import Tensor
-
-Pair = tuple[int, int]
-
-
-def pad2d(x: np.ndarray, padding: Pair, value: float = 0.0) -> np.ndarray:
-    """``x`` (N, C, H, W) with ``padding`` rows/columns of ``value`` on each side.
-
-    Faster than ``numpy.pad`` for this one case; returns ``x`` itself when there is none.
-    """
-    ph, pw = padding
-    if not ph and not pw:
-        return x
-    n, c, h, w = x.shape
-    out = np.full((n, c, h + 2 * ph, w + 2 * pw), value, dtype=x.dtype)
-    out[:, :, ph : ph + h, pw : pw + w] = x
-    return out
+from microtensor.ops.arguments import Pair, pair
+from microtensor.ops.reduction import Sum
+from microtensor.ops.table import public
+from microtensor.ops.windows import check_4d, check_geometry, pad2d
 
 
 def im2col(
@@ -211,52 +196,12 @@ class Conv2dWeight(Function):
         )
 
 
-# ----- the user-facing function, with the checks -----------------------------------
+# ----- the public op ----------------------------------------------------------------
 
 
-def pair(value: Any, name: str, op: str) -> Pair:
-    """``value`` as ``(int, int)``: an int is used for both sides. TypeError otherwise."""
-    if type(value) is int:
-        return value, value
-    if (
-        isinstance(value, tuple | list)
-        and len(value) == 2
-        and all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value)
-    ):
-        return int(value[0]), int(value[1])
-    raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
-
-
-def check_geometry(
-    op: str, input_shape: tuple[int, ...], kernel_size: Pair, stride: Pair, padding: Pair
-) -> None:
-    """Errors for a non-positive stride, negative padding, a kernel beyond the padded input."""
-    if min(stride) <= 0:
-        raise ValueError(f"{op}: stride must be positive, got stride={stride}")
-    if min(padding) < 0:
-        raise ValueError(f"{op}: padding must be non-negative, got padding={padding}")
-    padded = (input_shape[2] + 2 * padding[0], input_shape[3] + 2 * padding[1])
-    if kernel_size[0] > padded[0] or kernel_size[1] > padded[1]:
-        raise RuntimeError(
-            f"{op}: kernel size {kernel_size} is larger than the padded input {padded} "
-            f"(input {input_shape[2:]} with padding {padding}); use a smaller kernel or "
-            "more padding"
-        )
-
-
-def check_4d(op: str, name: str, tensor: Any, layout: str) -> None:
-    if not isinstance(tensor, Tensor):
-        raise TypeError(f"{op}: {name} must be a Tensor, got {type(tensor).__name__}")
-    if tensor.ndim != 4:
-        raise RuntimeError(
-            f"{op}: expected a 4-D {name} {layout}, got a {tensor.ndim}-D {name} of shape "
-            f"{tensor.shape}" + ("; add a batch dimension with unsqueeze(0)"
-                                 if name == "input" and tensor.ndim == 3 else "")
-        )
-
-
+@public(methods=(), functional=True)
 def conv2d(
-    input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
+    input: Tensor, weight: Tensor, bias: Tensor | None = None,
     stride: int | Pair = 1, padding: int | Pair = 0,
 ) -> Tensor:
     """2-D convolution of ``input`` (N, C, H, W) with ``weight`` (O, C, kh, kw), as PyTorch's.
@@ -266,7 +211,7 @@ def conv2d(
     op = "conv2d"
     check_4d(op, "input", input, "(batch, channels, height, width)")
     check_4d(op, "weight", weight, "(out_channels, in_channels, kernel_h, kernel_w)")
-    stride, padding = pair(stride, "stride", op), pair(padding, "padding", op)
+    stride, padding = pair(stride, "stride", op, minimum=1), pair(padding, "padding", op, minimum=0)
     if input.shape[1] != weight.shape[1]:
         raise RuntimeError(
             f"conv2d: input has {input.shape[1]} channels (shape {input.shape}) but weight "

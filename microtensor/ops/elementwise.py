@@ -1,8 +1,8 @@
-"""Elementwise primitives: add, mul, div, neg, pow, exp, log, abs, tanh, sigmoid, relu, cast.
+"""Elementwise functions: the primitives Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast and their ops.
 
-Binary ops broadcast as NumPy does; their backward undoes the broadcast with
-``sum_to`` (the one place that does it). Either argument of a binary op may be a
-plain number, which gets no gradient.
+Each is one NumPy call forward; each backward is a product with a derivative taken
+from the input or, where cheaper, from the output. ``to``, ``float``, ``double`` and
+``clone`` (dtype and copies) live here too, with ``Cast``.
 """
 
 from __future__ import annotations
@@ -11,123 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from microtensor.core import dtypes
 from microtensor.core.function import Context, Function
-from microtensor.ops.shape import sum_to
 from microtensor.core.tensor import Tensor
-
-
-def _shape(value: Any) -> tuple[int, ...]:
-    """The shape of an array, or () for a plain number."""
-    return getattr(value, "shape", ())
-
-
-def _broadcast_error(op: str, a: Any, b: Any) -> RuntimeError:
-    shape_a, shape_b = _shape(a), _shape(b)
-    for dim in range(1, max(len(shape_a), len(shape_b)) + 1):
-        size_a = shape_a[-dim] if dim <= len(shape_a) else 1
-        size_b = shape_b[-dim] if dim <= len(shape_b) else 1
-        if size_a != size_b and 1 not in (size_a, size_b):
-            break
-    return RuntimeError(
-        f"{op}: the size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
-        f"at non-singleton dimension {max(len(shape_a), len(shape_b)) - dim}; shapes "
-        f"{shape_a} and {shape_b} do not broadcast"
-    )
-
-
-class Add(Function):
-    """``a + b``. d/da = 1, d/db = 1 (summed back over broadcast dimensions)."""
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, b: Any) -> np.ndarray:
-        ctx.shapes = (_shape(a), _shape(b))
-        try:
-            return np.add(a, b)
-        except ValueError:
-            raise _broadcast_error("add", a, b) from None
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
-        shape_a, shape_b = ctx.shapes
-        needs_a, needs_b = ctx.needs_input_grad
-        return (
-            sum_to(grad_output, shape_a) if needs_a else None,
-            sum_to(grad_output, shape_b) if needs_b else None,
-        )
-
-
-class Mul(Function):
-    """``a * b``. d/da = b, d/db = a."""
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, b: Any) -> np.ndarray:
-        ctx.save_for_backward(a, b)
-        try:
-            return np.multiply(a, b)
-        except ValueError:
-            raise _broadcast_error("mul", a, b) from None
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = ctx.saved_tensors
-        needs_a, needs_b = ctx.needs_input_grad
-        return (
-            sum_to(grad_output * b, a.shape) if needs_a else None,
-            sum_to(grad_output * a, b.shape) if needs_b else None,
-        )
-
-
-class Div(Function):
-    """``a / b``. d/da = 1/b, d/db = -a/b**2."""
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, b: Any) -> np.ndarray:
-        ctx.save_for_backward(a, b)
-        try:
-            return np.divide(a, b)
-        except ValueError:
-            raise _broadcast_error("div", a, b) from None
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = ctx.saved_tensors
-        needs_a, needs_b = ctx.needs_input_grad
-        grad_a = grad_b = None
-        if needs_a:
-            grad_a = sum_to(grad_output / b, a.shape)
-        if needs_b:
-            grad_b = sum_to(-(grad_output * a) / (b * b), b.shape)
-        return grad_a, grad_b
-
-
-class Neg(Function):
-    """``-x``. d/dx = -1."""
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        return np.negative(x)
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        return Neg.apply(grad_output)
-
-
-class Pow(Function):
-    """``x ** p`` for a constant number ``p``. d/dx = p * x ** (p - 1)."""
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray, exponent: float) -> np.ndarray:
-        ctx.save_for_backward(x)
-        ctx.exponent = exponent
-        return np.power(x, exponent)
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor, None]:
-        (x,) = ctx.saved_tensors
-        exponent = ctx.exponent
-        if exponent == 0:  # d/dx x**0 = 0, also at x = 0 (not 0 * 0**-1 = nan), as PyTorch
-            return grad_output * 0.0, None
-        return grad_output * (exponent * Pow.apply(x, exponent - 1)), None
+from microtensor.ops.arithmetic import Mul
+from microtensor.ops.table import public
 
 
 class Exp(Function):
@@ -234,3 +122,71 @@ class Cast(Function):
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         return Cast.apply(grad_output, dtype=ctx.input_dtype)
+
+
+# ----- the public ops ---------------------------------------------------------------
+
+
+@public()
+def exp(input: Tensor) -> Tensor:
+    """``e ** input``, elementwise."""
+    return Exp.apply(input)
+
+
+@public()
+def log(input: Tensor) -> Tensor:
+    """The natural logarithm, elementwise."""
+    return Log.apply(input)
+
+
+@public()
+def abs(input: Tensor) -> Tensor:
+    """``|input|``, elementwise (its gradient at 0 is 0)."""
+    return Abs.apply(input)
+
+
+@public(functional=True)
+def tanh(input: Tensor) -> Tensor:
+    """The hyperbolic tangent, elementwise."""
+    return Tanh.apply(input)
+
+
+@public(functional=True)
+def sigmoid(input: Tensor) -> Tensor:
+    """``1 / (1 + exp(-input))``, elementwise, without overflow."""
+    return Sigmoid.apply(input)
+
+
+@public(functional=True)
+def relu(input: Tensor) -> Tensor:
+    """``max(input, 0)``, elementwise, with relu'(0) = 0."""
+    return Relu.apply(input)
+
+
+@public(function=False)
+def to(input: Tensor, dtype: Any) -> Tensor:
+    """The tensor in ``dtype``; integer and bool results carry no gradient (PyTorch's rule)."""
+    dtype = np.dtype(dtype)
+    if not dtypes.is_floating(dtype):
+        return Tensor._make(input.data.astype(dtype))
+    return Cast.apply(input, dtype=dtype)
+
+
+@public(function=False)
+def float(input: Tensor) -> Tensor:
+    """The tensor in float32."""
+    return to(input, np.float32)
+
+
+@public(function=False)
+def double(input: Tensor) -> Tensor:
+    """The tensor in float64."""
+    return to(input, np.float64)
+
+
+@public()
+def clone(input: Tensor) -> Tensor:
+    """A copy with its own memory; one that requires grad stays in the graph."""
+    if input.requires_grad:
+        return Mul.apply(input, 1)
+    return Tensor._make(input.data.copy())

@@ -1,12 +1,18 @@
-"""Matrix multiplication with NumPy's rules: batch broadcasting and the 1-D cases."""
+"""Matrix multiplication: the primitive MatMul and the ops ``matmul`` (``@``) and ``linear``.
+
+NumPy's rules: batch broadcasting and the 1-D cases.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from microtensor.core.function import Context, Function
-from microtensor.ops.shape import Permute, Reshape, sum_to
 from microtensor.core.tensor import Tensor
+from microtensor.ops.shape import Permute, Reshape, sum_to, transpose
+from microtensor.ops.table import public
 
 
 def _swap_last(t: Tensor) -> Tensor:
@@ -50,3 +56,45 @@ class MatMul(Function):
             if b.ndim == 1:
                 grad_b = Reshape.apply(grad_b, b.shape)
         return grad_a, grad_b
+
+
+# ----- the public ops ---------------------------------------------------------------
+
+
+@public(methods=("matmul", "__matmul__"), reflected="__rmatmul__")
+def matmul(input: Any, other: Any) -> Tensor:
+    """``input @ other`` with NumPy's rules (batch broadcasting, 1-D operands)."""
+    a = input if isinstance(input, Tensor) else Tensor(input)
+    b = other if isinstance(other, Tensor) else Tensor(other)
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} "
+            f"and {b.shape}; use * for scalars"
+        )
+    inner_a = a.shape[-1]
+    inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if inner_a != inner_b:
+        raise RuntimeError(
+            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied "
+            f"({inner_a} columns against {inner_b} rows)"
+        )
+    try:
+        return MatMul.apply(a, b)
+    except ValueError:
+        raise RuntimeError(
+            f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast"
+        ) from None
+
+
+@public(methods=(), function=False, functional=True)
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``, weight of shape (out_features, in_features)."""
+    if input.ndim == 0:
+        raise RuntimeError("linear: input must have a feature dimension, got a 0-D tensor")
+    if input.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(
+            f"linear: input has {input.shape[-1]} features (shape {input.shape}) but "
+            f"weight expects {weight.shape[-1]} (weight shape {weight.shape})"
+        )
+    output = matmul(input, transpose(weight, 0, 1))
+    return output if bias is None else output + bias

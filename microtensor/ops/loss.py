@@ -1,4 +1,6 @@
-"""Softmax cross-entropy with integer class targets, fused: ``CrossEntropy`` and its gradient.
+"""Cross-entropy: the primitives CrossEntropy and CrossEntropyGrad, the op ``cross_entropy``.
+
+Softmax cross-entropy with integer class targets, fused.
 
 For logits ``x`` (N, C) (or (N, C, d1, ...), classes on axis 1) and targets ``t``::
 
@@ -22,16 +24,12 @@ from typing import Any
 import numpy as np
 
 from microtensor.core.function import Context, Function
-from microtensor.ops.shape import Reshape, sum_to
-from microtensor.ops.softmax import LogSoftmax
 from microtensor.core.tensor import Tensor
+from microtensor.ops.shape import Reshape, sum_to
+from microtensor.ops.softmax import LogSoftmax, shifted_exp
+from microtensor.ops.table import public
 
 REDUCTIONS = ("mean", "sum", "none")
-
-
-def _probabilities(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 def target_index(target: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -55,13 +53,11 @@ class CrossEntropy(Function):
         ctx: Context, logits: np.ndarray, target: np.ndarray | None = None,
         reduction: str = "mean", ignore_index: int = -100,
     ) -> np.ndarray:
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
-        total = exp.sum(axis=1)
+        shifted, exp, total = shifted_exp(logits, 1)
         kept = target != ignore_index
         every = bool(kept.all())
         index = target_index(target if every else np.where(kept, target, 0))
-        losses = np.log(total) - shifted[index]
+        losses = np.log(total[:, 0]) - shifted[index]
         if every:  # the common case, kept cheap: no masks, no floating-point warnings
             count = losses.size
             weight = np.empty(losses.shape, logits.dtype)
@@ -79,7 +75,7 @@ class CrossEntropy(Function):
         else:
             output = losses
         ctx.index, ctx.weight = index, weight
-        ctx.save_for_backward(logits, exp / total[:, None])
+        ctx.save_for_backward(logits, exp / total)
         return output
 
     @staticmethod
@@ -110,7 +106,8 @@ class CrossEntropyGrad(Function):
         weight: Any = None, probabilities: np.ndarray | None = None,
     ) -> np.ndarray:
         if probabilities is None:
-            probabilities = _probabilities(logits)
+            _, exp, total = shifted_exp(logits, 1)
+            probabilities = exp / total
         ctx.index, ctx.weight = index, weight
         ctx.save_for_backward(logits, grad)
         coefficient = np.multiply(grad, weight, dtype=logits.dtype)  # (N, ...)
@@ -140,8 +137,9 @@ class CrossEntropyGrad(Function):
         return grad_logits, grad_grad
 
 
+@public(methods=(), function=False, functional=True)
 def cross_entropy(
-    input: Tensor, target: Any, reduction: str = "mean", ignore_index: int = -100,  # noqa: A002
+    input: Tensor, target: Any, reduction: str = "mean", ignore_index: int = -100
 ) -> Tensor:
     """Softmax cross-entropy of logits ``input`` (N, C) or (C,) against class indices.
 
@@ -149,8 +147,6 @@ def cross_entropy(
     (C,) input; (N, d1, ...) for an (N, C, d1, ...) input).
     """
     op = "cross_entropy"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{op}: input must be a Tensor of logits, got {type(input).__name__}")
     if input.dtype.kind != "f":
         raise TypeError(f"{op}: input must hold floating-point logits, got dtype {input.dtype}")
     if reduction not in REDUCTIONS:

@@ -1,4 +1,5 @@
-"""2-D max pooling: ``MaxPool2d`` and the routing pair its gradients are made of.
+"""2-D max pooling: the primitive MaxPool2d, the routing pair its gradients are made of, the
+op ``max_pool2d``.
 
 With kernel ``k``, stride ``s`` and an input ``x`` padded with minus infinity to ``xp``::
 
@@ -29,8 +30,10 @@ from typing import NamedTuple
 import numpy as np
 
 from microtensor.core.function import Context, Function
-from microtensor.ops.conv import Pair, check_4d, check_geometry, pad2d, pair
 from microtensor.core.tensor import Tensor
+from microtensor.ops.arguments import Pair, pair
+from microtensor.ops.table import public
+from microtensor.ops.windows import check_4d, check_geometry, pad2d
 
 
 class Routes(NamedTuple):
@@ -164,8 +167,9 @@ class PoolScatter(Function):
         return PoolGather.apply(grad_output, routes=ctx.routes)
 
 
+@public(methods=(), functional=True)
 def max_pool2d(
-    input: Tensor, kernel_size: int | Pair, stride: int | Pair | None = None,  # noqa: A002
+    input: Tensor, kernel_size: int | Pair, stride: int | Pair | None = None,
     padding: int | Pair = 0,
 ) -> Tensor:
     """Max pooling of ``input`` (N, C, H, W), as PyTorch's (``stride`` defaults to the kernel).
@@ -177,11 +181,9 @@ def max_pool2d(
     check_4d(op, "input", input, "(batch, channels, height, width)")
     if input.dtype.kind != "f":
         raise TypeError(f"{op}: expected a floating-point input, got dtype {input.dtype}")
-    kernel = pair(kernel_size, "kernel_size", op)
-    strides = kernel if stride is None else pair(stride, "stride", op)
-    pads = pair(padding, "padding", op)
-    if min(kernel) <= 0:
-        raise ValueError(f"{op}: kernel_size must be positive, got kernel_size={kernel}")
+    kernel = pair(kernel_size, "kernel_size", op, minimum=1)
+    strides = kernel if stride is None else pair(stride, "stride", op, minimum=1)
+    pads = pair(padding, "padding", op, minimum=0)
     if pads[0] > kernel[0] // 2 or pads[1] > kernel[1] // 2:
         raise ValueError(
             f"{op}: padding {pads} should be at most half the kernel size {kernel} "

@@ -1,35 +1,22 @@
-"""Reductions: sum and max/min over dimensions (mean is sum times a constant).
+"""Reductions: the primitives Sum, Max, Min and the ops sum, mean, max, min, argmax.
 
-``dim`` is None (all elements) or a tuple of non-negative axes, normalised by the
-caller (``normalize_dims``).
+A primitive's ``dim`` is None (all elements) or non-negative axes, normalised by the
+public op (``arguments.normalize_dims``). ``mean`` is a sum times a constant.
 """
 
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any
 
 import numpy as np
 
 from microtensor.core.function import Context, Function
+from microtensor.core.tensor import MaxMin, Tensor
+from microtensor.ops.arguments import dim_index, normalize_dims
 from microtensor.ops.shape import BroadcastTo, Reshape
-from microtensor.core.tensor import Tensor
-
-
-def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
-    """``dim`` as a sorted tuple of non-negative axes (None stays None)."""
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, int | np.integer) else tuple(dim)
-    result = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of "
-                f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})"
-            )
-        result.append(int(d) % max(ndim, 1))
-    return tuple(sorted(set(result))) if ndim else ()
+from microtensor.ops.table import public
 
 
 def _kept_shape(shape: tuple[int, ...], dim: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -82,7 +69,6 @@ class Max(Function):
             ctx.save_for_backward((mask / mask.sum()).astype(x.dtype))
             return np.asarray(output)
         indices = np.expand_dims(cls.arg(x, axis=dim), dim)
-        ctx.indices = indices
         mask = np.zeros(x.shape, dtype=x.dtype)
         np.put_along_axis(mask, indices, 1, axis=dim)
         ctx.save_for_backward(mask)
@@ -105,36 +91,54 @@ class Min(Max):
     arg = staticmethod(np.argmin)
 
 
-# ----- user-facing reductions, composed from the primitives above -----------------
+# ----- the public ops ---------------------------------------------------------------
 
 
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Sum times 1/count over ``dim``."""
-    dims = normalize_dims(dim, x.ndim)
-    count = x.data.size if dims is None else math.prod(x.shape[d] for d in dims)
-    return Sum.apply(x, dim=dims, keepdim=keepdim) * (1.0 / max(count, 1))
+@public()
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The sum over ``dim`` (an int or several; all elements when None)."""
+    return Sum.apply(input, dim=normalize_dims(dim, input.ndim, "sum"), keepdim=keepdim)
 
 
-def extremum(x: Tensor, function: type[Max], dim: Any, keepdim: bool) -> Any:
+@public()
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The mean over ``dim`` (an int or several; all elements when None): sum times 1/count."""
+    dims = normalize_dims(dim, input.ndim, "mean")
+    count = input.data.size if dims is None else math.prod(input.shape[d] for d in dims)
+    return Sum.apply(input, dim=dims, keepdim=keepdim) * (1.0 / builtins.max(count, 1))
+
+
+def _extremum(input: Tensor, function: type[Max], dim: Any, keepdim: bool) -> Any:
     """``max``/``min``: a Tensor over all elements, or ``(values, indices)`` over ``dim``."""
-    from microtensor.core.tensor import MaxMin
-
     name = function.__name__.lower()
-    if x.data.size == 0:
-        raise RuntimeError(f"{name}(): expected a non-empty tensor, got shape {x.shape}")
+    if input.data.size == 0:
+        raise RuntimeError(f"{name}(): expected a non-empty tensor, got shape {input.shape}")
     if dim is None:
-        return function.apply(x)
-    (axis,) = normalize_dims(dim, x.ndim) or (0,)
-    values = function.apply(x, dim=axis, keepdim=keepdim)
-    indices = function.arg(x.data, axis=axis)
+        return function.apply(input)
+    axis = dim_index(dim, input.ndim, name)
+    values = function.apply(input, dim=axis, keepdim=keepdim)
+    indices = function.arg(input.data, axis=axis)
     if keepdim:
         indices = np.expand_dims(indices, axis)
-    return MaxMin(values, Tensor._make(indices.astype(np.int64), None))
+    return MaxMin(values, Tensor._make(indices.astype(np.int64)))
 
 
-def argmax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+@public()
+def max(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The maximum of all elements, or ``(values, indices)`` along ``dim``."""
+    return _extremum(input, Max, dim, keepdim)
+
+
+@public()
+def min(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The minimum of all elements, or ``(values, indices)`` along ``dim``."""
+    return _extremum(input, Min, dim, keepdim)
+
+
+@public()
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the first maximum (of the flattened tensor when ``dim`` is None)."""
     if dim is None:
-        return Tensor._make(np.asarray(np.argmax(x.data), dtype=np.int64), None)
-    (axis,) = normalize_dims(dim, x.ndim) or (0,)
-    return Tensor._make(np.argmax(x.data, axis=axis, keepdims=keepdim).astype(np.int64), None)
+        return Tensor._make(np.asarray(np.argmax(input.data), dtype=np.int64))
+    axis = dim_index(dim, input.ndim, "argmax")
+    return Tensor._make(np.argmax(input.data, axis=axis, keepdims=keepdim).astype(np.int64))

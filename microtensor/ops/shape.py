@@ -1,4 +1,5 @@
-"""Shape primitives: reshape, permute, broadcast_to and sum_to, indexing and its adjoint.
+"""Shape: the primitives Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint and the
+ops reshape, view, flatten, permute, transpose, unsqueeze, squeeze, expand, ``x[index]``.
 
 Each pair is closed under backward: the gradient of ``reshape`` is a ``reshape``, of
 ``permute`` the inverse ``permute``, of ``broadcast_to`` a ``sum_to`` and back, of
@@ -14,6 +15,8 @@ import numpy as np
 
 from microtensor.core.function import Context, Function
 from microtensor.core.tensor import Tensor
+from microtensor.ops.arguments import dim_index, shape_args
+from microtensor.ops.table import public
 
 
 class Reshape(Function):
@@ -126,27 +129,14 @@ class IndexAdjoint(Function):
         return Index.apply(grad_output, ctx.index), None, None
 
 
-# ----- user-facing shape functions, composed from the primitives above ------------
+# ----- the public ops ---------------------------------------------------------------
 
 
-def _dim(dim: int, ndim: int, op: str) -> int:
-    if not -ndim <= dim < ndim:
-        raise IndexError(
-            f"{op}: dimension out of range (expected to be in range of "
-            f"[{-ndim}, {ndim - 1}], but got {dim})"
-        )
-    return dim % ndim
-
-
-def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
-    if len(shape) == 1 and isinstance(shape[0], tuple | list):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
-
-
-def reshape(x: Tensor, shape: tuple[Any, ...]) -> Tensor:
-    shape = _shape_args(shape)
+@public(methods=("reshape", "view"))
+def reshape(input: Tensor, *shape: Any) -> Tensor:
+    """The same elements in ``shape`` (one size may be -1); ``x.reshape(2, 3)`` or ``(2, 3)``."""
+    x = input
+    shape = shape_args(shape)
     size = x.data.size
     known = math.prod(s for s in shape if s != -1)
     if shape.count(-1) == 1 and known > 0 and size % known == 0:
@@ -156,10 +146,13 @@ def reshape(x: Tensor, shape: tuple[Any, ...]) -> Tensor:
     return x if shape == x.shape else Reshape.apply(x, shape)
 
 
-def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+@public()
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Dimensions ``start_dim`` to ``end_dim`` merged into one."""
+    x = input
     if x.ndim == 0:
         return Reshape.apply(x, (1,))
-    start, end = _dim(start_dim, x.ndim, "flatten"), _dim(end_dim, x.ndim, "flatten")
+    start, end = dim_index(start_dim, x.ndim, "flatten"), dim_index(end_dim, x.ndim, "flatten")
     if start > end:
         raise RuntimeError(
             f"flatten(): start_dim {start_dim} cannot come after end_dim {end_dim}"
@@ -168,8 +161,11 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return x if shape == x.shape else Reshape.apply(x, shape)
 
 
-def permute(x: Tensor, dims: tuple[Any, ...]) -> Tensor:
-    dims = tuple(_dim(d, x.ndim, "permute") for d in _shape_args(dims))
+@public()
+def permute(input: Tensor, *dims: Any) -> Tensor:
+    """The dimensions reordered: output dimension i is input dimension ``dims[i]``."""
+    x = input
+    dims = tuple(dim_index(d, x.ndim, "permute") for d in shape_args(dims))
     if sorted(dims) != list(range(x.ndim)):
         raise RuntimeError(
             f"permute: got dims {dims} for a {x.ndim}-D tensor of shape {x.shape}; "
@@ -178,31 +174,44 @@ def permute(x: Tensor, dims: tuple[Any, ...]) -> Tensor:
     return Permute.apply(x, dims)
 
 
-def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+@public()
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Dimensions ``dim0`` and ``dim1`` swapped."""
+    x = input
     if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
         return x
     dims = list(range(x.ndim))
-    d0, d1 = _dim(dim0, x.ndim, "transpose"), _dim(dim1, x.ndim, "transpose")
+    d0, d1 = dim_index(dim0, x.ndim, "transpose"), dim_index(dim1, x.ndim, "transpose")
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return Permute.apply(x, tuple(dims))
 
 
-def unsqueeze(x: Tensor, dim: int) -> Tensor:
-    d = _dim(dim, x.ndim + 1, "unsqueeze")
+@public()
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """A dimension of size 1 inserted at ``dim``."""
+    x = input
+    d = dim_index(dim, x.ndim + 1, "unsqueeze")
     return Reshape.apply(x, (*x.shape[:d], 1, *x.shape[d:]))
 
 
-def squeeze(x: Tensor, dim: int | None = None) -> Tensor:
+@public()
+def squeeze(input: Tensor, dim: int | None = None) -> Tensor:
+    """Dimensions of size 1 removed (only ``dim``, when given)."""
+    x = input
     if dim is None:
         shape = tuple(s for s in x.shape if s != 1)
     else:
-        d = _dim(dim, max(x.ndim, 1), "squeeze")
+        d = dim_index(dim, x.ndim, "squeeze")
         shape = x.shape if x.ndim == 0 or x.shape[d] != 1 else x.shape[:d] + x.shape[d + 1 :]
     return x if shape == x.shape else Reshape.apply(x, shape)
 
 
-def expand(x: Tensor, sizes: tuple[Any, ...]) -> Tensor:
-    sizes = _shape_args(sizes)
+@public(function=False)
+def expand(input: Tensor, *sizes: Any) -> Tensor:
+    """The tensor repeated along dimensions of size 1 (and new leading ones) to ``sizes``;
+    -1 keeps a size."""
+    x = input
+    sizes = shape_args(sizes)
     lead = len(sizes) - x.ndim
     if lead < 0:
         raise RuntimeError(
@@ -234,8 +243,10 @@ def _index_part(part: Any) -> Any:
     return part
 
 
-def index(x: Tensor, key: Any) -> Tensor:
-    """``x[key]``: ints, slices, None, Ellipsis, integer or bool arrays/tensors."""
+@public(methods=("__getitem__",), function=False)
+def index(input: Tensor, key: Any) -> Tensor:
+    """``input[key]``: ints, slices, None, Ellipsis, integer or bool arrays/tensors."""
+    x = input
     key = tuple(_index_part(p) for p in key) if isinstance(key, tuple) else _index_part(key)
     try:
         return Index.apply(x, key)

@@ -1,7 +1,8 @@
-"""Log-softmax, fused for numerical stability; softmax is its exponential.
+"""Softmax: the primitive LogSoftmax and the ops ``log_softmax`` and ``softmax``.
 
 Fused on purpose: computing ``log(exp(x) / sum(exp(x)))`` step by step overflows for
-logits of magnitude ~100 in float32. Shifting by the maximum keeps every exponent <= 0.
+logits of magnitude ~100 in float32. Shifting by the maximum keeps every exponent <= 0;
+``shifted_exp`` is that one computation, shared with the cross-entropy loss.
 """
 
 from __future__ import annotations
@@ -9,8 +10,21 @@ from __future__ import annotations
 import numpy as np
 
 from microtensor.core.function import Context, Function
-from microtensor.ops.elementwise import Exp
 from microtensor.core.tensor import Tensor
+from microtensor.ops.arguments import dim_index
+from microtensor.ops.elementwise import Exp
+from microtensor.ops.table import public
+
+
+def shifted_exp(x: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``s = x - max(x)``, ``exp(s)`` and its sum along ``dim`` (kept as size 1).
+
+    Then ``log_softmax(x) = s - log(sum)`` and ``softmax(x) = exp(s) / sum``, with every
+    exponent <= 0: nothing overflows.
+    """
+    shifted = x - x.max(axis=dim, keepdims=True)
+    exp = np.exp(shifted)
+    return shifted, exp, exp.sum(axis=dim, keepdims=True)
 
 
 class LogSoftmax(Function):
@@ -23,8 +37,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
         ctx.dim = dim
-        shifted = x - x.max(axis=dim, keepdims=True)
-        output = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        shifted, _, total = shifted_exp(x, dim)
+        output = shifted - np.log(total)
         ctx.save_for_backward(output)
         return output
 
@@ -33,3 +47,18 @@ class LogSoftmax(Function):
         (output,) = ctx.saved_tensors
         total = grad_output.sum(dim=ctx.dim, keepdim=True)
         return grad_output - Exp.apply(output) * total  # one positional input (dim is a keyword)
+
+
+# ----- the public ops ---------------------------------------------------------------
+
+
+@public(functional=True)
+def log_softmax(input: Tensor, dim: int) -> Tensor:
+    """``log(softmax(input))`` along ``dim``, computed stably."""
+    return LogSoftmax.apply(input, dim=dim_index(dim, input.ndim, "log_softmax"))
+
+
+@public(functional=True)
+def softmax(input: Tensor, dim: int) -> Tensor:
+    """``exp(input) / sum(exp(input))`` along ``dim``: the exponential of ``log_softmax``."""
+    return Exp.apply(log_softmax(input, dim))

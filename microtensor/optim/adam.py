@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.optim.optimizer import Optimizer, gradient_of
 from microtensor.core.tensor import Tensor
+from microtensor.optim.optimizer import Optimizer, gradient_of
 
 
 class Adam(Optimizer):

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.core.grad_mode import enable_grad
-from microtensor.core.tensor import Tensor
+from microtensor.core.tensor import Tensor, zero_grad
 
 
 class _RequiredParameter:
@@ -52,14 +52,6 @@ def gradient_of(p: Tensor, weight_decay: float, maximize: bool) -> np.ndarray:
     if weight_decay != 0:
         g = g + weight_decay * p.data
     return g
-
-
-def _zero_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
-    for p in params:
-        if set_to_none or p.grad is None:
-            p.grad = None
-        else:  # a new zero Tensor, never written in place: gradients may be shared
-            p.grad = Tensor._make(np.zeros_like(p.grad.data), None)
 
 
 class Optimizer:
@@ -136,7 +128,7 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: ``grad = None`` (default) or a new zero Tensor."""
         for group in self.param_groups:
-            _zero_grads(group["params"], set_to_none)
+            zero_grad(group["params"], set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()`` if given

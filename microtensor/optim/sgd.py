@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from microtensor.optim.optimizer import Optimizer, gradient_of
 from microtensor.core.tensor import Tensor
+from microtensor.optim.optimizer import Optimizer, gradient_of
 
 
 class SGD(Optimizer):

@@ -27,10 +27,10 @@ import numpy as np
 
 from microtensor.core import dtypes
 from microtensor.core.grad_mode import no_grad
+from microtensor.core.tensor import Tensor
 from microtensor.gradcheck.check import relative_error, verdict
 from microtensor.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor.nn.module import Module
-from microtensor.core.tensor import Tensor
 
 
 @dataclass(frozen=True)

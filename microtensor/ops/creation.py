@@ -1,7 +1,7 @@
-"""Making tensors: ``tensor``, ``zeros``, ``ones``, ``randn``, ``rand``, ``arange``, ...
+"""Creation ops: ``tensor``, ``from_numpy``, ``zeros``, ``ones``, ``randn``, ``arange``, ...
 
 Randomness comes from a ``numpy.random.Generator`` passed as ``generator=``, or from
-the one default generator that ``manual_seed`` seeds (PyTorch's behaviour).
+the one default generator that ``mt.manual_seed`` seeds (``microtensor/core/random.py``).
 """
 
 from __future__ import annotations
@@ -11,25 +11,22 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes, random
-from microtensor.core.random import default_generator, manual_seed
 from microtensor.core.tensor import Tensor
-
-
-def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(size) == 1 and isinstance(size[0], tuple | list):
-        size = tuple(size[0])
-    return tuple(int(s) for s in size)
+from microtensor.ops.arguments import shape_args as _shape
+from microtensor.ops.table import public
 
 
 def _dtype(dtype: Any) -> np.dtype:
     return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
+@public(methods=(), tensor_first=False)
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A new leaf tensor holding a copy of ``data`` (floats become float32)."""
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
+@public(methods=(), tensor_first=False)
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor that shares memory with ``array`` and keeps its dtype."""
     if not isinstance(array, np.ndarray):
@@ -37,22 +34,33 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._make(array, None)
 
 
+@public(methods=(), tensor_first=False)
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of shape ``size`` (``zeros(2, 3)`` or ``zeros((2, 3))``)."""
     return Tensor(np.zeros(_shape(size), dtype=_dtype(dtype)), requires_grad=requires_grad)
 
 
+@public(methods=(), tensor_first=False)
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of shape ``size`` (``ones(2, 3)`` or ``ones((2, 3))``)."""
     return Tensor(np.ones(_shape(size), dtype=_dtype(dtype)), requires_grad=requires_grad)
 
 
-def zeros_like(x: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return zeros(x.shape, dtype=x.dtype if dtype is None else dtype, requires_grad=requires_grad)
+@public(methods=())
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros of ``input``'s shape and (unless given) dtype."""
+    dtype = input.dtype if dtype is None else dtype
+    return zeros(input.shape, dtype=dtype, requires_grad=requires_grad)
 
 
-def ones_like(x: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return ones(x.shape, dtype=x.dtype if dtype is None else dtype, requires_grad=requires_grad)
+@public(methods=())
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones of ``input``'s shape and (unless given) dtype."""
+    dtype = input.dtype if dtype is None else dtype
+    return ones(input.shape, dtype=dtype, requires_grad=requires_grad)
 
 
+@public(methods=(), tensor_first=False)
 def randn(
     *size: Any,
     generator: np.random.Generator | None = None,
@@ -65,6 +73,7 @@ def randn(
     return Tensor(data, requires_grad=requires_grad)
 
 
+@public(methods=(), tensor_first=False)
 def rand(
     *size: Any,
     generator: np.random.Generator | None = None,
@@ -77,6 +86,7 @@ def rand(
     return Tensor(data, requires_grad=requires_grad)
 
 
+@public(methods=(), tensor_first=False)
 def arange(
     start: float, end: float | None = None, step: float = 1, dtype: Any = None,
     requires_grad: bool = False,
