@@ -114,39 +114,6 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
-def _working_copies(
-    inputs: Sequence[Any], positions: Sequence[int]
-) -> tuple[list[Any], list[np.ndarray]]:
-    """Arguments for ``func`` whose checked inputs are fresh leaves over working copies."""
-    arguments = list(inputs)
-    works = []
-    for p in positions:
-        work = np.array(inputs[p].data, dtype=np.float64, order="C")
-        leaf = Tensor._make(work, None)
-        leaf.requires_grad = True
-        arguments[p] = leaf
-        works.append(work)
-    return arguments, works
-
-
-def _stacked_outputs(
-    func: Callable[..., Any], arguments: Sequence[Any], outputs: Sequence[Tensor]
-) -> tuple[Callable[[], np.ndarray], Callable[[np.ndarray], dict[int, np.ndarray]]]:
-    """``func`` as a function of no argument returning its float outputs in one vector,
-    and the inverse: that vector's (or Jacobian's) rows split back per output ``k``."""
-    floats = [k for k, out in enumerate(outputs) if is_float(out)]
-    ends = np.cumsum([outputs[k].data.size for k in floats])[:-1]
-
-    def stacked() -> np.ndarray:
-        values = evaluate(func, arguments)
-        return np.concatenate([np.zeros(0), *(_flat(values[k].data) for k in floats)])
-
-    def split(rows: np.ndarray) -> dict[int, np.ndarray]:
-        return dict(zip(floats, np.split(rows, ends), strict=True))
-
-    return stacked, split
-
-
 def numerical_jacobian(
     func: Callable[..., Any],
     inputs: Sequence[Any],
@@ -155,13 +122,8 @@ def numerical_jacobian(
     eps: float,
 ) -> Pairs:
     """:func:`central_differences`, one column per element of each checked input."""
-    arguments, works = _working_copies(inputs, positions)
-    stacked, split = _stacked_outputs(func, arguments, outputs)
-    result: Pairs = {}
-    for i, work in enumerate(works):
-        for k, block in split(central_differences(stacked, work, eps)).items():
-            result[k, i] = block
-    return result
+    return _numerical(func, inputs, positions, outputs,
+                      lambda f, work, i: central_differences(f, work, eps))
 
 
 def numerical_projection(
@@ -174,12 +136,45 @@ def numerical_projection(
     eps: float,
 ) -> Pairs:
     """``u_k . (f_k(x + eps v_i) - f_k(x - eps v_i)) / (2 eps)``: one difference per input."""
-    arguments, works = _working_copies(inputs, positions)
-    stacked, split = _stacked_outputs(func, arguments, outputs)
+    columns = _numerical(func, inputs, positions, outputs,
+                         lambda f, work, i: directional_difference(f, work, v[i], eps))
+    return {
+        (k, i): np.array([[column @ u[k].reshape(-1)]]) for (k, i), column in columns.items()
+    }
+
+
+def _numerical(
+    func: Callable[..., Any],
+    inputs: Sequence[Any],
+    positions: Sequence[int],
+    outputs: Sequence[Tensor],
+    difference: Callable[[Callable[[], np.ndarray], np.ndarray, int], np.ndarray],
+) -> Pairs:
+    """``difference(f, x_i, i)`` for each checked input, its rows split per float output.
+
+    ``f`` is ``func`` as a function of no argument: its float outputs, flattened and
+    stacked into one vector, at the arguments whose checked inputs are fresh float64
+    leaves over working copies ``x_i`` (which ``difference`` perturbs in place).
+    """
+    arguments = list(inputs)
+    works = []
+    for p in positions:
+        work = np.array(inputs[p].data, dtype=np.float64, order="C")
+        leaf = Tensor._make(work, None)
+        leaf.requires_grad = True
+        arguments[p] = leaf
+        works.append(work)
+    floats = [k for k, out in enumerate(outputs) if is_float(out)]
+    ends = np.cumsum([outputs[k].data.size for k in floats])[:-1]
+
+    def stacked() -> np.ndarray:
+        values = evaluate(func, arguments)
+        return np.concatenate([np.zeros(0), *(_flat(values[k].data) for k in floats)])
+
     result: Pairs = {}
     for i, work in enumerate(works):
-        for k, column in split(directional_difference(stacked, work, v[i], eps)).items():
-            result[k, i] = np.array([[column @ u[k].reshape(-1)]])
+        blocks = np.split(difference(stacked, work, i), ends)
+        result.update({(k, i): block for k, block in zip(floats, blocks, strict=True)})
     return result
 
 
