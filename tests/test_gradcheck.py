@@ -10,6 +10,8 @@ import pytest
 import microtensor as mt
 from microtensor.autograd import Function, GradcheckError, gradcheck, gradgradcheck
 from microtensor.gradcheck.check import relative_error, verdict
+from microtensor.gradcheck.jacobian import central_differences, directional_difference
+from microtensor.gradcheck.report import worst_index
 
 
 def leaf(values: Any) -> mt.Tensor:
@@ -218,3 +220,42 @@ def test_relative_error() -> None:
     assert relative_error(-1.0, 1.0) == 2.0
     np.testing.assert_allclose(relative_error([1.0, 0.0], [1.0, 2.0]), [0.0, 1.0])
     assert np.isnan(relative_error(float("nan"), 1.0))
+
+
+# ----- the shared pieces: central differences and the worst element -----------------
+
+
+def test_central_differences_follow_the_formula_and_restore_the_input() -> None:
+    values = np.array([[0.5, -1.0], [2.0, 0.25]])
+    before = values.copy()
+    eps = 1e-6
+
+    def f() -> np.ndarray:  # reads values: f(x) = (sum x^2, x[0, 1] ** 3)
+        return np.array([np.sum(values**2), values[0, 1] ** 3])
+
+    jacobian = central_differences(f, values, eps)
+    assert jacobian.shape == (2, 4) and jacobian.dtype == np.float64
+    np.testing.assert_array_equal(values, before)
+    for j in range(4):
+        plus, minus = before.copy(), before.copy()
+        plus.flat[j] += eps
+        minus.flat[j] -= eps
+        expected = (
+            np.array([np.sum(plus**2), plus[0, 1] ** 3])
+            - np.array([np.sum(minus**2), minus[0, 1] ** 3])
+        ) / (2 * eps)
+        np.testing.assert_array_equal(jacobian[:, j], expected)
+    np.testing.assert_allclose(jacobian[0], 2 * before.ravel(), rtol=1e-8)
+    direction = np.array([[1.0, 0.0], [0.0, -1.0]])
+    np.testing.assert_allclose(
+        directional_difference(f, values, direction, eps), jacobian @ direction.ravel(),
+        rtol=1e-6,
+    )
+    np.testing.assert_array_equal(values, before)
+    assert central_differences(lambda: np.zeros(3), np.zeros((0, 2)), eps).shape == (3, 0)
+
+
+def test_worst_index_counts_nan_as_the_worst() -> None:
+    assert worst_index([[0.1, 0.3], [0.3, 0.2]]) == (0, 1)  # the first of equal errors
+    assert worst_index([0.1, float("nan"), float("inf")]) == (1,)
+    assert worst_index(0.5) == ()

@@ -186,3 +186,15 @@ def test_check_module_gradients_works_without_importing_hypothesis() -> None:
         "assert 'hypothesis' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_check_module_gradients_works_without_hypothesis_installed() -> None:
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"  # import hypothesis now fails
+        "import microtensor as mt; from microtensor import nn\n"
+        "from microtensor.testing import check_module_gradients\n"
+        "mt.manual_seed(0)\n"
+        "report = check_module_gradients(nn.Linear(3, 2), mt.randn(4, 3))\n"
+        "assert report.passed, report\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

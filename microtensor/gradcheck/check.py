@@ -16,7 +16,7 @@ backward is itself differentiable.
 
 A failure reports the worst element: which input and output, the index, the analytical
 and numerical values, the relative error ``|a - n| / max(|a|, |n|)`` and its verdict on
-the scale of the seed (:func:`verdict`).
+the scale of the seed (:func:`verdict`; both in report.py, re-exported here).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from microtensor.core import grad_mode, random
 from microtensor.core.engine import grad
 from microtensor.core.tensor import Tensor
 from microtensor.gradcheck.jacobian import (
-    Mismatch,
     analytical_jacobian,
     analytical_projection,
     as_tuple,
@@ -40,6 +39,7 @@ from microtensor.gradcheck.jacobian import (
     numerical_projection,
     unit,
 )
+from microtensor.gradcheck.report import Mismatch, relative_error, verdict, worst_index
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "relative_error", "verdict"]
 
@@ -54,39 +54,6 @@ class GradcheckError(RuntimeError):
     def __init__(self, message: str, mismatch: Mismatch) -> None:
         super().__init__(message)
         self.mismatch = mismatch
-
-
-def relative_error(analytical: Any, numerical: Any) -> Any:
-    """``|a - n| / max(|a|, |n|)`` elementwise, 0 where both are 0.
-
-    Args:
-        analytical, numerical: numbers or arrays of the same shape.
-
-    Returns:
-        A float for numbers, an array for arrays.
-    """
-    a = np.asarray(analytical, dtype=np.float64)
-    n = np.asarray(numerical, dtype=np.float64)
-    scale = np.maximum(np.abs(a), np.abs(n))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        error = np.where(scale > 0, np.abs(a - n) / np.where(scale > 0, scale, 1.0), 0.0)
-    error = np.where(np.isnan(a) | np.isnan(n), np.nan, error)
-    return float(error) if error.ndim == 0 else error
-
-
-def verdict(error: float) -> str:
-    """The seed's scale for a relative error between analytical and numerical gradients.
-
-    Below 1e-7 "perfect", up to 1e-5 "acceptable", up to 1e-3 "suspicious", above 1e-3
-    (or NaN) "a bug in backward".
-    """
-    if error < 1e-7:
-        return "perfect"
-    if error <= 1e-5:
-        return "acceptable"
-    if error <= 1e-3:
-        return "suspicious"
-    return "a bug in backward"
 
 
 def gradcheck(
@@ -254,7 +221,7 @@ def _check(
             rng = random.resolve(generator)
             v = [unit(rng.standard_normal(inputs[p].shape)) for p in positions]
             u = [unit(rng.standard_normal(out.shape)) for out in outputs]
-            numerical = numerical_projection(func, inputs, positions, v, u, eps)
+            numerical = numerical_projection(func, inputs, positions, outputs, v, u, eps)
             analytical = analytical_projection(outputs, inputs, positions, v, u)
         else:
             numerical = numerical_jacobian(func, inputs, positions, outputs, eps)
@@ -269,8 +236,8 @@ def _check(
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
             excess = np.where(failing, difference / tolerance, 0.0)  # how many tolerances
-        excess = np.where(np.isnan(excess), np.inf, excess)
-        row, column = np.unravel_index(int(np.argmax(excess)), excess.shape)
+        excess = np.where(np.isnan(excess), np.inf, excess)  # NaN: the worst of all
+        row, column = worst_index(excess)
         if worst is None or excess[row, column] > worst.excess:
             p = positions[i]
             error = relative_error(a[row, column], n[row, column])

@@ -1,5 +1,14 @@
 """The two sides of a gradient check: numerical and analytical Jacobians (or projections).
 
+The numerical side is central differences, the one place microtensor writes them
+(``check_module_gradients`` uses them too): for ``f`` of ``x`` and a step ``eps``::
+
+    J[:, j] ~ (f(x + eps e_j) - f(x - eps e_j)) / (2 eps)        error O(eps**2)
+    J v     ~ (f(x + eps v)   - f(x - eps v))   / (2 eps)
+
+The analytical side is vector-Jacobian products: ``u^T J`` is ``autograd.grad`` of the
+output with ``grad_outputs=u``; a one-hot ``u`` gives one row of ``J``.
+
 Results are dicts keyed by ``(k, i)``: output ``k`` (float outputs only) against the
 ``i``-th input that requires grad, holding a ``(outputs[k].size, inputs[p].size)`` array
 (full Jacobian) or a ``(1, 1)`` array (projection ``u_k^T J_ki v_i``).
@@ -12,10 +21,10 @@ of each input, perturbed in place; the leaves require grad as the inputs do, so 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from microtensor.core.engine import grad
 from microtensor.core.tensor import Tensor
@@ -23,65 +32,59 @@ from microtensor.core.tensor import Tensor
 Pairs = dict[tuple[int, int], np.ndarray]
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    """The worst element of a failed check and how to report it."""
+def central_differences(
+    f: Callable[[], npt.ArrayLike], values: np.ndarray, eps: float
+) -> np.ndarray:
+    """The Jacobian of ``f`` with respect to ``values``, one central difference a column::
 
-    input: int
-    input_shape: tuple[int, ...]
-    output: int
-    output_shape: tuple[int, ...]
-    input_index: tuple[int, ...] | None  # None in fast mode (a projection, not an element)
-    output_index: tuple[int, ...] | None
-    analytical: float
-    numerical: float
-    relative_error: float
-    verdict: str
-    excess: float  # |a - n| / (atol + rtol * |n|): above 1 fails
-    failed: int
-    total: int
+        J[:, j] = (f(x + eps e_j) - f(x - eps e_j)) / (2 eps)        error O(eps**2)
 
-    def report(
-        self, title: str, input_name: str, output_name: str, atol: float, rtol: float, hint: str
-    ) -> str:
-        """A message naming the input, output, worst element, values and verdict."""
-        where = (
-            f"{output_name} (shape {self.output_shape}) with respect to {input_name} "
-            f"(shape {self.input_shape})"
-        )
-        lines = []
-        if self.input_index is None:
-            lines.append(
-                f"{title} failed (fast_mode): the projection u^T J v of the Jacobian of "
-                f"{where} disagrees with finite differences (u, v random unit vectors)."
-            )
-        else:
-            lines.append(
-                f"{title} failed: the Jacobian of {where} disagrees with finite differences."
-            )
-            lines.append(
-                f"  worst element: {_at(self.output_index, output_name)} with respect to "
-                f"{_at(self.input_index, input_name)}"
-            )
-        lines += [
-            f"  analytical: {self.analytical:.10g}",
-            f"  numerical:  {self.numerical:.10g}",
-            f"  relative error |a - n| / max(|a|, |n|) = {self.relative_error:.3g}: "
-            f"{self.verdict}",
-            f"  {self.failed} of {self.total} failed |a - n| <= atol + rtol * |n| "
-            f"(atol={atol:g}, rtol={rtol:g})",
-        ]
-        if self.input_index is None:
-            lines.append("  Run with fast_mode=False to find the element.")
-        if hint:
-            lines.append(f"  {hint}")
-        return "\n".join(lines)
+    Args:
+        f: takes no argument and reads ``values``; returns an array (flattened here).
+        values: ``x``, a float64 array perturbed in place, one element at a time (C
+            order, so ``j`` is the flat index), and restored.
+        eps: the step.
+
+    Returns:
+        float64 of shape ``(f().size, values.size)``: ``2 * values.size`` calls of ``f``.
+    """
+    jacobian: np.ndarray | None = None
+    for j, index in enumerate(np.ndindex(values.shape)):
+        column = _central(f, values, index, eps, eps)
+        if jacobian is None:
+            jacobian = np.empty((column.size, values.size))
+        jacobian[:, j] = column
+    return np.zeros((_flat(f()).size, 0)) if jacobian is None else jacobian
 
 
-def _at(index: tuple[int, ...], name: str) -> str:
-    if not index:
-        return f"{name} (a scalar)"
-    return f"index [{', '.join(str(int(i)) for i in index)}] of {name}"
+def directional_difference(
+    f: Callable[[], npt.ArrayLike], values: np.ndarray, direction: np.ndarray, eps: float
+) -> np.ndarray:
+    """``J v`` for ``v = direction``, by one central difference of ``f`` along it::
+
+        J v ~ (f(x + eps v) - f(x - eps v)) / (2 eps)
+
+    ``f`` and ``values`` as for :func:`central_differences`; returns ``f().size`` floats.
+    """
+    return _central(f, values, ..., eps * direction, eps)
+
+
+def _central(
+    f: Callable[[], npt.ArrayLike], values: np.ndarray, where: Any, step: Any, eps: float
+) -> np.ndarray:
+    """``(f() at values[where] + step  -  f() at values[where] - step) / (2 eps)``."""
+    original = np.copy(values[where])
+    values[where] = original + step
+    plus = _flat(f())
+    values[where] = original - step
+    minus = _flat(f())
+    values[where] = original
+    return (plus - minus) / (2 * eps)
+
+
+def _flat(value: npt.ArrayLike) -> np.ndarray:
+    """A flat float64 copy (an output may be a view of the input being perturbed)."""
+    return np.array(value, dtype=np.float64).reshape(-1)
 
 
 def as_tuple(value: Any) -> tuple[Any, ...]:
@@ -111,10 +114,48 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
-def _working_copies(
-    inputs: Sequence[Any], positions: Sequence[int]
-) -> tuple[list[Any], list[np.ndarray]]:
-    """Arguments for ``func`` whose checked inputs are fresh leaves over working copies."""
+def numerical_jacobian(
+    func: Callable[..., Any],
+    inputs: Sequence[Any],
+    positions: Sequence[int],
+    outputs: Sequence[Tensor],
+    eps: float,
+) -> Pairs:
+    """:func:`central_differences`, one column per element of each checked input."""
+    return _numerical(func, inputs, positions, outputs,
+                      lambda f, work, i: central_differences(f, work, eps))
+
+
+def numerical_projection(
+    func: Callable[..., Any],
+    inputs: Sequence[Any],
+    positions: Sequence[int],
+    outputs: Sequence[Tensor],
+    v: Sequence[np.ndarray],
+    u: Sequence[np.ndarray],
+    eps: float,
+) -> Pairs:
+    """``u_k . (f_k(x + eps v_i) - f_k(x - eps v_i)) / (2 eps)``: one difference per input."""
+    columns = _numerical(func, inputs, positions, outputs,
+                         lambda f, work, i: directional_difference(f, work, v[i], eps))
+    return {
+        (k, i): np.array([[column @ u[k].reshape(-1)]]) for (k, i), column in columns.items()
+    }
+
+
+def _numerical(
+    func: Callable[..., Any],
+    inputs: Sequence[Any],
+    positions: Sequence[int],
+    outputs: Sequence[Tensor],
+    difference: Callable[[Callable[[], np.ndarray], np.ndarray, int], np.ndarray],
+) -> Pairs:
+    """``difference(f, x_i, i)`` for each checked input, its rows split per float output.
+
+    ``f`` is ``func`` as a function of no argument: its float outputs, flattened and
+    stacked into one vector, at the arguments whose checked inputs are fresh float64
+    leaves over working copies ``x_i`` (which ``difference`` perturbs in place).
+    """
     arguments = list(inputs)
     works = []
     for p in positions:
@@ -123,50 +164,28 @@ def _working_copies(
         leaf.requires_grad = True
         arguments[p] = leaf
         works.append(work)
-    return arguments, works
+    floats = [k for k, out in enumerate(outputs) if is_float(out)]
+    ends = np.cumsum([outputs[k].data.size for k in floats])[:-1]
 
+    def stacked() -> np.ndarray:
+        values = evaluate(func, arguments)
+        return np.concatenate([np.zeros(0), *(_flat(values[k].data) for k in floats)])
 
-def _values(func: Callable[..., Any], arguments: Sequence[Any]) -> list[np.ndarray | None]:
-    """Copies of the float outputs of ``func`` (outputs may be views of the inputs)."""
-    return [
-        np.array(out.data, dtype=np.float64) if is_float(out) else None
-        for out in evaluate(func, arguments)
-    ]
-
-
-def _difference(plus: list[Any], minus: list[Any], eps: float) -> list[Any]:
-    return [
-        None if p is None else (p - m).reshape(-1) / (2 * eps)
-        for p, m in zip(plus, minus, strict=True)
-    ]
-
-
-def numerical_jacobian(
-    func: Callable[..., Any],
-    inputs: Sequence[Any],
-    positions: Sequence[int],
-    outputs: Sequence[Tensor],
-    eps: float,
-) -> Pairs:
-    """Central differences, one column per element of each checked input."""
-    arguments, works = _working_copies(inputs, positions)
     result: Pairs = {}
     for i, work in enumerate(works):
-        for k, out in enumerate(outputs):
-            if is_float(out):
-                result[k, i] = np.zeros((out.data.size, work.size))
-        flat = work.reshape(-1)  # a view: perturbing it perturbs the leaf
-        for j in range(flat.size):
-            original = flat[j]
-            flat[j] = original + eps
-            plus = _values(func, arguments)
-            flat[j] = original - eps
-            minus = _values(func, arguments)
-            flat[j] = original
-            for k, column in enumerate(_difference(plus, minus, eps)):
-                if column is not None:
-                    result[k, i][:, j] = column
+        blocks = np.split(difference(stacked, work, i), ends)
+        result.update({(k, i): block for k, block in zip(floats, blocks, strict=True)})
     return result
+
+
+def _vector_jacobian_product(
+    out: Tensor, wrt: Sequence[Tensor], vector: np.ndarray
+) -> Sequence[Tensor | None]:
+    """``vector^T d out / d x`` for each ``x`` in ``wrt`` (None where ``out`` ignores it)."""
+    if not out.requires_grad:  # does not depend on the inputs
+        return [None] * len(wrt)
+    return grad(out, wrt, grad_outputs=Tensor._make(vector.astype(out.dtype), None),
+                retain_graph=True, allow_unused=True)
 
 
 def analytical_jacobian(
@@ -185,35 +204,9 @@ def analytical_jacobian(
         for m in range(out.data.size):
             one_hot = np.zeros(out.shape, dtype=out.dtype)
             one_hot.flat[m] = 1.0
-            grads = grad(out, wrt, grad_outputs=Tensor._make(one_hot, None),
-                         retain_graph=True, allow_unused=True)
-            for i, g in enumerate(grads):
+            for i, g in enumerate(_vector_jacobian_product(out, wrt, one_hot)):
                 if g is not None:
                     result[k, i][m, :] = g.data.reshape(-1)
-    return result
-
-
-def numerical_projection(
-    func: Callable[..., Any],
-    inputs: Sequence[Any],
-    positions: Sequence[int],
-    v: Sequence[np.ndarray],
-    u: Sequence[np.ndarray],
-    eps: float,
-) -> Pairs:
-    """``u_k . (f_k(x + eps v_i) - f_k(x - eps v_i)) / (2 eps)``: one difference per input."""
-    arguments, works = _working_copies(inputs, positions)
-    result: Pairs = {}
-    for i, work in enumerate(works):
-        original = work.copy()
-        np.copyto(work, original + eps * v[i])
-        plus = _values(func, arguments)
-        np.copyto(work, original - eps * v[i])
-        minus = _values(func, arguments)
-        np.copyto(work, original)
-        for k, column in enumerate(_difference(plus, minus, eps)):
-            if column is not None:
-                result[k, i] = np.array([[column @ u[k].reshape(-1)]])
     return result
 
 
@@ -230,11 +223,7 @@ def analytical_projection(
     for k, out in enumerate(outputs):
         if not is_float(out):
             continue
-        grads: Sequence[Tensor | None] = [None] * len(wrt)
-        if out.requires_grad:
-            grads = grad(out, wrt, grad_outputs=Tensor._make(u[k].astype(out.dtype), None),
-                         retain_graph=True, allow_unused=True)
-        for i, g in enumerate(grads):
+        for i, g in enumerate(_vector_jacobian_product(out, wrt, u[k])):
             value = 0.0 if g is None else float(np.sum(g.data * v[i]))
             result[k, i] = np.array([[value]])
     return result

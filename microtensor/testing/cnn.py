@@ -53,8 +53,26 @@ def output_size(size: int, kernel: int, stride: int, padding: int) -> int:
     return (size + 2 * padding - kernel) // stride + 1
 
 
+class _Window:
+    """What a sliding window gives on a ``height`` x ``width`` input (shared by both)."""
+
+    height: int
+    width: int
+    kernel_size: Pair
+    stride: Pair
+    padding: Pair
+
+    @property
+    def output_hw(self) -> Pair:
+        """``output_size`` of each side: (out_height, out_width)."""
+        return (
+            output_size(self.height, self.kernel_size[0], self.stride[0], self.padding[0]),
+            output_size(self.width, self.kernel_size[1], self.stride[1], self.padding[1]),
+        )
+
+
 @dataclass(frozen=True)
-class ConvGeometry:
+class ConvGeometry(_Window):
     """A valid 2-D convolution: input (N, C, H, W), weight (O, C, kh, kw), stride, padding."""
 
     batch: int
@@ -75,19 +93,12 @@ class ConvGeometry:
         return self.out_channels, self.in_channels, *self.kernel_size
 
     @property
-    def output_hw(self) -> Pair:
-        return (
-            output_size(self.height, self.kernel_size[0], self.stride[0], self.padding[0]),
-            output_size(self.width, self.kernel_size[1], self.stride[1], self.padding[1]),
-        )
-
-    @property
     def output_shape(self) -> tuple[int, int, int, int]:
         return self.batch, self.out_channels, *self.output_hw
 
 
 @dataclass(frozen=True)
-class PoolGeometry:
+class PoolGeometry(_Window):
     """A valid 2-D max pooling: input (N, C, H, W), kernel, stride, padding <= kernel // 2."""
 
     batch: int
@@ -101,13 +112,6 @@ class PoolGeometry:
     @property
     def input_shape(self) -> tuple[int, int, int, int]:
         return self.batch, self.channels, self.height, self.width
-
-    @property
-    def output_hw(self) -> Pair:
-        return (
-            output_size(self.height, self.kernel_size[0], self.stride[0], self.padding[0]),
-            output_size(self.width, self.kernel_size[1], self.stride[1], self.padding[1]),
-        )
 
     @property
     def output_shape(self) -> tuple[int, int, int, int]:

@@ -5,8 +5,10 @@ Hypothesis understands (an ``AssertionError`` carrying the gradcheck report), so
 be used inside ``@given``. ``check_spec`` runs one ``PrimitiveSpec`` on drawn inputs:
 forward against its NumPy reference, then both gradient orders.
 
-Random ``grad_outputs`` of the second-order check come from a fixed-seed generator
-unless one is passed, so a failing example reproduces exactly when Hypothesis replays it.
+Random ``grad_outputs`` of the second-order check (and fast_mode's random vectors) come
+from a fresh generator seeded 0 for each check unless one is passed (:func:`_replayable`),
+not from the shared default generator (``microtensor.core.random``): a failing example
+then draws the same numbers when Hypothesis replays it, whatever ran before.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def assert_gradients(
             (checked when they require grad; must then be float64), or plain values.
         atol, rtol, eps, fast_mode: passed to ``gradcheck`` and ``gradgradcheck``.
         second_order: also check second derivatives with ``gradgradcheck``.
-        generator: for random ``grad_outputs`` and ``fast_mode`` (default: seeded, 0).
+        generator: for random ``grad_outputs`` and ``fast_mode`` (default: a fresh
+            generator seeded 0 for each of the two checks).
 
     Raises:
         AssertionError: with the gradcheck report (input, index, values, verdict).
@@ -56,14 +59,20 @@ def assert_gradients(
     arguments = tuple(_as_input(value) for value in inputs)
     options = {"eps": eps, "atol": atol, "rtol": rtol, "fast_mode": fast_mode}
     try:
-        gradcheck(fn, arguments, generator=_rng(generator), **options)
+        gradcheck(fn, arguments, generator=_replayable(generator), **options)
         if second_order:
-            gradgradcheck(fn, arguments, generator=_rng(generator), **options)
+            gradgradcheck(fn, arguments, generator=_replayable(generator), **options)
     except GradcheckError as error:
         raise AssertionError(str(error)) from error
 
 
-def _rng(generator: np.random.Generator | None) -> np.random.Generator:
+def _replayable(generator: np.random.Generator | None = None) -> np.random.Generator:
+    """``generator`` if given, else a fresh generator seeded 0 (never the default one).
+
+    Unlike ``microtensor.core.random.resolve`` (given or the shared default generator,
+    whose state depends on what ran before), every call without a generator draws the
+    same numbers, so a Hypothesis replay of an example reproduces it exactly.
+    """
     return np.random.default_rng(0) if generator is None else generator
 
 
@@ -124,7 +133,7 @@ def check_spec(
                 gradcheck(apply, arguments, atol=spec.atol, rtol=spec.rtol)
             if second_order:
                 gradgradcheck(
-                    apply, arguments, atol=spec.atol, rtol=spec.rtol, generator=_rng(None)
+                    apply, arguments, atol=spec.atol, rtol=spec.rtol, generator=_replayable()
                 )
         except GradcheckError as error:
             raise AssertionError(f"{name}: {error}") from error

@@ -3,17 +3,17 @@
 The model is copied and converted to float64 (the original is left alone). Backward
 gives the analytical gradient of the loss for every parameter at once; then each
 parameter element ``w`` is nudged both ways, and the loss evaluated twice, for the
-central difference::
+central difference (``gradcheck.jacobian.central_differences``, gradcheck's own)::
 
     dL/dw ~ (L(w + eps) - L(w - eps)) / (2 eps)        error O(eps**2)
 
 So a model with P parameter elements costs one backward and 2P forward passes (228
 for TinyCNN's 114 parameters). Each element's relative error is the seed's
-``|a - n| / max(|a|, |n|)`` (``autograd.gradcheck.relative_error``), except that the
+``|a - n| / max(|a|, |n|)`` (``mt.autograd.relative_error``), except that the
 denominator is at least ``floor``: a gradient that is (nearly) zero is then judged by
 its absolute error, not by the finite-difference noise (about 1e-10 in float64)
-divided by itself. The report gives, per parameter, the worst element and the seed's
-verdict on it (:func:`~microtensor.autograd.gradcheck.verdict`).
+divided by itself. The report gives, per parameter, the worst element (NaN counting as
+the worst) and the seed's verdict on it (:func:`~microtensor.autograd.verdict`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ import numpy as np
 from microtensor.core import dtypes
 from microtensor.core.grad_mode import no_grad
 from microtensor.core.tensor import Tensor
-from microtensor.gradcheck.check import relative_error, verdict
+from microtensor.gradcheck.jacobian import central_differences
+from microtensor.gradcheck.report import relative_error, verdict, worst_index
 from microtensor.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor.nn.module import Module
 
@@ -70,7 +71,7 @@ class ModuleGradientReport:
 
     @property
     def worst(self) -> ParameterCheck:
-        return max(self.parameters, key=lambda check: _sortable(check.relative_error))
+        return self.parameters[worst_index([c.relative_error for c in self.parameters])[0]]
 
     @property
     def passed(self) -> bool:
@@ -143,7 +144,9 @@ def check_module_gradients(
     for name, parameter in named:
         grad = parameter.grad
         analytical = np.zeros_like(parameter.data) if grad is None else grad.data
-        numerical = _central_differences(parameter, loss, eps)
+        with no_grad():
+            numerical = central_differences(lambda: loss().data, parameter.data, eps)
+        numerical = numerical.reshape(parameter.shape)
         checks.append(_worst(name, analytical, numerical, floor))
     report = ModuleGradientReport(tuple(checks), rtol)
     if raise_exception and not report.passed:
@@ -169,32 +172,16 @@ def _default_loss(output: Tensor, target: Tensor | None = None) -> Tensor:
     return ((output - target) ** 2).mean()
 
 
-def _central_differences(parameter: Tensor, loss: Callable[[], Tensor], eps: float) -> np.ndarray:
-    """(L(w + eps e_i) - L(w - eps e_i)) / (2 eps) for every element i, in place on w."""
-    values = parameter.data
-    numerical = np.empty(values.shape, dtype=np.float64)
-    with no_grad():
-        for index in np.ndindex(values.shape):
-            original = values[index]
-            values[index] = original + eps
-            plus = float(loss().data)
-            values[index] = original - eps
-            minus = float(loss().data)
-            values[index] = original
-            numerical[index] = (plus - minus) / (2 * eps)
-    return numerical
-
-
 def _worst(
     name: str, analytical: np.ndarray, numerical: np.ndarray, floor: float
 ) -> ParameterCheck:
+    """The element of largest ``|a - n| / max(|a|, |n|, floor)`` and the verdict on it."""
     errors = np.asarray(relative_error(analytical, numerical), dtype=np.float64)
     small = np.maximum(np.abs(analytical), np.abs(numerical)) < floor
     errors = np.where(small, np.abs(analytical - numerical) / floor, errors)
     if errors.size == 0:
         return ParameterCheck(name, analytical.shape, (), 0.0, 0.0, 0.0, verdict(0.0))
-    flat = int(np.argmax(np.where(np.isnan(errors), np.inf, errors)))
-    index = tuple(int(i) for i in np.unravel_index(flat, analytical.shape))
+    index = worst_index(errors)
     error = float(errors[index])
     return ParameterCheck(
         name,
@@ -205,10 +192,6 @@ def _worst(
         error,
         verdict(error),
     )
-
-
-def _sortable(error: float) -> float:
-    return np.inf if np.isnan(error) else error
 
 
 __all__ = ["ModuleGradientReport", "ParameterCheck", "check_module_gradients"]
