@@ -53,6 +53,8 @@ def format_activation(name: str, layer: str, values: np.ndarray) -> str:
         body = side_by_side(
             [grid_lines(m, "{:6.2f}") for m in values], [f"channel {c}" for c in range(len(values))]
         )
-    else:
-        body = "\n".join(grid_lines(values.reshape(-1, min(values.size, 9)), "{:6.2f}"))
+    else:  # rows of 9 (the last may be shorter): 64 MLP inputs are 7 rows and one value
+        flat = values.ravel()
+        rows = [grid_lines(flat[i : i + 9], "{:6.2f}")[0] for i in range(0, flat.size, 9)]
+        body = "\n".join(rows)
     return title + "\n" + "\n".join("  " + line for line in body.splitlines())

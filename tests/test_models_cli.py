@@ -179,6 +179,16 @@ def test_mlp_train_and_sweep(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -
     assert [int(line.split()[1]) for line in table] == [71, 207]  # 68 * width + 3
 
 
+def test_mlp_trace_prints_the_flattened_pixels(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert mlp_cli.main(["train", "--hidden", "5", *SMALL, "--out", "m"]) == 0
+    capsys.readouterr()
+    assert mlp_cli.main(["trace", "--checkpoint", "m"]) == 0  # 64 values: rows of 9, then 1
+    out = capsys.readouterr().out
+    assert "-> (64,)" in out and "prediction: " in out
+
+
 def test_edgenet_demo_prints_the_anchor_response(capsys: pytest.CaptureFixture[str]) -> None:
     assert edgenet_cli.main(["demo"]) == 0
     out = capsys.readouterr().out
