@@ -88,9 +88,6 @@ def add_model_commands(subcommands: Any, recipe: Recipe, model_flags: Flags) -> 
     add_gradcheck(subcommands, recipe, model_flags)
 
 
-# ----- train -------------------------------------------------------------------------------
-
-
 def add_train(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     """``train [model flags] [training flags] [--out] [--resume] [--no-plots]``."""
     flags = (*model_flags, *RUN_FLAGS)
@@ -152,9 +149,6 @@ def train(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
     return 0
 
 
-# ----- eval --------------------------------------------------------------------------------
-
-
 def add_eval(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     """``eval --checkpoint PATH [--classes N] [--seed S [--size N]]``."""
     text = "accuracy and confusion matrix of a checkpoint"
@@ -183,9 +177,6 @@ def evaluate(recipe: Recipe, args: argparse.Namespace) -> int:
     print(f"{recipe.name} after {run.epoch} epochs, on {described}: accuracy {accuracy:.4f}")
     print(format_confusion(confusion_matrix(labels, predictions, len(names)), names))
     return 0
-
-
-# ----- trace -------------------------------------------------------------------------------
 
 
 def add_trace(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
@@ -224,9 +215,6 @@ def trace(recipe: Recipe, args: argparse.Namespace) -> int:
     return 0
 
 
-# ----- gradcheck ---------------------------------------------------------------------------
-
-
 def add_gradcheck(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     """``gradcheck [--checkpoint PATH] [--batch N] [model flags] [--seed S]``."""
     flags = (*model_flags, SEED)
@@ -260,9 +248,6 @@ def gradcheck(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
     worst = report.worst
     print(f"worst: {worst.name} {worst.relative_error:.2e}: {worst.verdict}")
     return 0 if report.passed else 1
-
-
-# ----- graph -------------------------------------------------------------------------------
 
 
 def add_graph(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
