@@ -1,4 +1,5 @@
-"""What the command lines share: argparse with one-line errors, the training flags, grids.
+"""What the command lines share: argparse with one-line errors, and the flags that set a
+run's config.
 
 Every CLI is ``main(argv=None) -> int`` around :func:`run_main`: a bad flag value or a
 missing file prints one line, ``<prog>: error: <what>``, and returns a non-zero code
@@ -10,12 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from models.training import OPTIMIZERS, RunConfig
+from models.training import OPTIMIZERS, Recipe, RunConfig
 
 
 class CLIError(Exception):
@@ -31,6 +33,19 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:  # type: ignore[override]
         raise CLIError(f"{self.prog}: error: {message}", code=2)
+
+
+def command_line(prog: str, description: str) -> tuple[Parser, Any]:
+    """A parser and its required subcommands (add them with ``.add_parser``)."""
+    parser = Parser(prog=prog, description=description)
+    return parser, parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def add_command(subcommands: Any, name: str, text: str, handler: Callable[..., int]) -> Parser:
+    """Subcommand ``name`` (``text`` is its help and description) that runs ``handler(args)``."""
+    parser = subcommands.add_parser(name, help=text, description=text)
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def run_main(parser: Parser, argv: Sequence[str] | None) -> int:
@@ -72,117 +87,74 @@ non_negative_int = _number(int, lambda v: v >= 0, "an integer >= 0")
 positive_float = _number(float, lambda v: np.isfinite(v) and v > 0, "a positive number")
 non_negative_float = _number(float, lambda v: np.isfinite(v) and v >= 0, "a number >= 0")
 
-# The training flags every model's CLI has; each model adds its own (--classes, --hidden).
-RUN_FLAGS = [
-    "--epochs",
-    "--lr",
-    "--batch-size",
-    "--optimizer",
-    "--seed",
-    "--train-size",
-    "--val-size",
-    "--noise",
-]
 
-# flag -> (RunConfig field, type, help); a flag left out of the command line is None, so
-# that a resumed run can tell an explicit (conflicting) value from the default.
-TRAIN_FLAGS: dict[str, tuple[str, Any, str]] = {
-    "--classes": ("classes", int, "3 (vertical, horizontal, diagonal) or 4 (and dot)"),
-    "--hidden": ("hidden", positive_int, "width of the hidden layer"),
-    "--epochs": ("epochs", positive_int, "epochs to train (in total, when resuming)"),
-    "--lr": ("lr", positive_float, "learning rate"),
-    "--batch-size": ("batch_size", positive_int, "samples per optimiser step"),
-    "--optimizer": ("optimizer", str, "sgd (plain, as the seed) or adam"),
-    "--seed": ("seed", non_negative_int, "seed of the data, initial weights and shuffling"),
-    "--train-size": ("train_size", positive_int, "number of training images"),
-    "--val-size": ("val_size", positive_int, "number of validation images"),
-    "--noise": ("noise", non_negative_float, "standard deviation of the pixel noise"),
-}
+@dataclass(frozen=True)
+class ConfigFlag:
+    """A flag that sets one field of a run's config, e.g. ``--batch-size`` -> ``batch_size``.
 
+    Left out of the command line it is None, so that a resumed run can tell an explicit
+    (conflicting) value from the default.
+    """
 
-def add_train_flags(
-    parser: argparse.ArgumentParser,
-    defaults: dict[str, Any],
-    flags: Sequence[str],
-    run_flags: bool = True,
-) -> None:
-    """The config flags named in ``flags``, with ``defaults`` (by RunConfig field) in the
-    help; with ``run_flags`` also ``--out``, ``--resume`` and ``--no-plots``."""
-    for flag in flags:
-        field, kind, text = TRAIN_FLAGS[flag]
-        choices = {"--classes": (3, 4), "--optimizer": OPTIMIZERS}.get(flag)
+    flag: str
+    field: str
+    type: Callable[[str], Any]
+    help: str
+    choices: tuple[Any, ...] | None = None
+
+    def add_to(self, parser: argparse.ArgumentParser, defaults: Mapping[str, Any]) -> None:
+        """Add the flag to ``parser``, its default (from ``defaults``) in the help."""
         parser.add_argument(
-            flag,
-            type=kind,
-            choices=choices,
+            self.flag,
+            type=self.type,
+            choices=self.choices,
             default=None,
-            help=f"{text} (default: {defaults[field]})",
+            help=f"{self.help} (default: {defaults[self.field]})",
         )
-    if not run_flags:
-        return
-    parser.add_argument("--out", help="run folder (default: runs/<model>-<date>-<time>)")
-    parser.add_argument(
-        "--resume",
-        metavar="CHECKPOINT",
-        help="continue a run from its checkpoint (or run folder) up to --epochs in total",
-    )
-    parser.add_argument("--no-plots", action="store_true", help="do not write PNG figures")
 
 
-def config_from_args(name: str, args: argparse.Namespace, defaults: dict[str, Any]) -> RunConfig:
-    """A RunConfig from the flags given, and ``defaults`` for the rest."""
-    values = dict(defaults, model=name)
-    for field, _, _ in TRAIN_FLAGS.values():
-        if getattr(args, field, None) is not None:
-            values[field] = getattr(args, field)
-    return RunConfig(**values)
+CLASSES = ConfigFlag(
+    "--classes", "classes", int, "3 (vertical, horizontal, diagonal) or 4 (and dot)", (3, 4)
+)
+SEED = ConfigFlag(
+    "--seed", "seed", non_negative_int, "seed of the data, initial weights and shuffling"
+)
+# The training flags every model's `train` has, after its own (--hidden, --classes).
+RUN_FLAGS = (
+    ConfigFlag("--epochs", "epochs", positive_int, "epochs to train (in total, when resuming)"),
+    ConfigFlag("--lr", "lr", positive_float, "learning rate"),
+    ConfigFlag("--batch-size", "batch_size", positive_int, "samples per optimiser step"),
+    ConfigFlag("--optimizer", "optimizer", str, "sgd (plain, as the seed) or adam", OPTIMIZERS),
+    SEED,
+    ConfigFlag("--train-size", "train_size", positive_int, "number of training images"),
+    ConfigFlag("--val-size", "val_size", positive_int, "number of validation images"),
+    ConfigFlag("--noise", "noise", non_negative_float, "standard deviation of the pixel noise"),
+)
 
 
-def conflicting_flags(args: argparse.Namespace, config: RunConfig) -> list[str]:
+def add_config_flags(
+    parser: argparse.ArgumentParser, flags: Sequence[ConfigFlag], defaults: Mapping[str, Any]
+) -> None:
+    """Add ``flags`` to ``parser``, in order, with ``defaults`` (by config field) in the help."""
+    for flag in flags:
+        flag.add_to(parser, defaults)
+
+
+def config_from_args(
+    recipe: Recipe, args: argparse.Namespace, flags: Sequence[ConfigFlag]
+) -> RunConfig:
+    """The recipe's config from the ``flags`` given, and its defaults for the rest."""
+    given = {f.field: getattr(args, f.field) for f in flags if getattr(args, f.field) is not None}
+    return recipe.make_config(**given)
+
+
+def conflicting_flags(
+    args: argparse.Namespace, config: RunConfig, flags: Sequence[ConfigFlag]
+) -> list[str]:
     """Flags given on a resume that disagree with the checkpoint's config (not --epochs)."""
     conflicts = []
-    for flag, (field, _, _) in TRAIN_FLAGS.items():
-        value = getattr(args, field, None)
-        if flag != "--epochs" and value is not None and value != getattr(config, field):
-            conflicts.append(f"{flag} {value} (the checkpoint has {getattr(config, field)})")
+    for flag in flags:
+        value, stored = getattr(args, flag.field), getattr(config, flag.field)
+        if flag.field != "epochs" and value is not None and value != stored:
+            conflicts.append(f"{flag.flag} {value} (the checkpoint has {stored})")
     return conflicts
-
-
-# ----- text output ----------------------------------------------------------------------
-
-
-def grid_lines(values: np.ndarray, fmt: str = "{:7.3f}") -> list[str]:
-    """A 2-D array as text rows."""
-    return [" ".join(fmt.format(v) for v in row) for row in np.atleast_2d(values)]
-
-
-def side_by_side(blocks: Sequence[list[str]], titles: Sequence[str], gap: int = 4) -> str:
-    """Text blocks (lists of lines) next to each other, each under its title."""
-    columns = [[title, *lines] for title, lines in zip(titles, blocks, strict=True)]
-    widths = [max(len(line) for line in column) for column in columns]
-    height = max(len(column) for column in columns)
-    rows = []
-    for i in range(height):
-        cells = [
-            (c[i] if i < len(c) else "").ljust(w) for c, w in zip(columns, widths, strict=True)
-        ]
-        rows.append((" " * gap).join(cells).rstrip())
-    return "\n".join(rows)
-
-
-def format_kernels(kernels: np.ndarray, label: str = "filter") -> str:
-    """Kernels ``(filters, kh, kw)`` as grids side by side."""
-    return side_by_side(
-        [grid_lines(k, "{:6.2f}") for k in kernels], [f"{label} {i}" for i in range(len(kernels))]
-    )
-
-
-def format_confusion(matrix: np.ndarray, names: Sequence[str]) -> str:
-    """Rows are true classes, columns predicted, with the names as headers."""
-    width = max(8, *(len(n) for n in names))
-    header = "true \\ predicted".ljust(width + 2) + " ".join(n.rjust(width) for n in names)
-    rows = [
-        names[i].ljust(width + 2) + " ".join(str(v).rjust(width) for v in row)
-        for i, row in enumerate(matrix)
-    ]
-    return "\n".join([header, *rows])

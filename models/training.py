@@ -14,7 +14,7 @@ same weights as N + M epochs in one go.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,9 @@ Data = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 class RunConfig:
     """Everything that defines a run (stored in its checkpoint and metrics.json).
 
+    These are the fields every model's run has; a model with more settings subclasses it
+    (``MLPConfig`` adds ``hidden``) and names the subclass in its :class:`Recipe`.
+
     Attributes:
         model: the recipe's name (``tinycnn``, ``mlp``, ``edgenet``).
         classes: number of classes.
@@ -47,7 +50,6 @@ class RunConfig:
         seed: the one seed of data, initial weights and shuffling.
         train_size, val_size: number of training and validation samples.
         noise: standard deviation of the pixel noise.
-        hidden: hidden width (the MLP only; 0 elsewhere).
     """
 
     model: str
@@ -60,7 +62,6 @@ class RunConfig:
     train_size: int
     val_size: int
     noise: float
-    hidden: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,25 @@ class Recipe:
         kernels: ``kernels(model)`` copies the conv kernels ``(filters, kh, kw)`` to
             record once per epoch (for filters.png); None for models without.
         input_shape: one sample's shape, ``(1, 8, 8)``.
+        defaults: the default value of every config field but ``model``.
+        config: the run's config class: :class:`RunConfig`, or a subclass with the
+            model's own fields.
         summary: ``summary(run)``, text printed after training (default: the kernels).
     """
 
     name: str
-    build: Callable[[RunConfig, np.random.Generator | None], nn.Module]
-    data: Callable[[RunConfig, np.random.Generator], Data]
+    build: Callable[[Any, np.random.Generator | None], nn.Module]
+    data: Callable[[Any, np.random.Generator], Data]
     class_names: Callable[[int], tuple[str, ...]]
     kernels: Callable[[nn.Module], np.ndarray] | None
     input_shape: tuple[int, ...]
+    defaults: Mapping[str, Any]
+    config: type[RunConfig] = RunConfig
     summary: Callable[[Run], str] | None = None
+
+    def make_config(self, **changes: Any) -> RunConfig:
+        """This model's config: its ``defaults`` with ``changes``."""
+        return self.config(model=self.name, **{**self.defaults, **changes})
 
 
 @dataclass(frozen=True)
@@ -222,7 +232,7 @@ class Run:
     @classmethod
     def restore(cls, recipe: Recipe, checkpoint: dict[str, Any]) -> Run:
         """The run a checkpoint was taken from (the data is drawn again from its seed)."""
-        run = cls(recipe, RunConfig(**checkpoint["config"]))
+        run = cls(recipe, recipe.config(**checkpoint["config"]))
         run.model.load_state_dict(checkpoint["model"])
         run.optimizer.load_state_dict(checkpoint["optimizer"])
         run.shuffle.bit_generator.state = checkpoint["shuffle_generator"]
@@ -250,10 +260,10 @@ def load_checkpoint(path: str | Path, recipe: Recipe) -> dict[str, Any]:
     checkpoint = mt.load(path)
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
         raise ValueError(f"{path} is not a training-run checkpoint (written by `train`)")
-    names = {field.name for field in fields(RunConfig)}
     config = checkpoint.get("config", {})
-    if set(config) != names:
+    model = config.get("model", recipe.name)
+    if model != recipe.name:  # before the fields: another model's config has other fields
+        raise ValueError(f"{path} is a checkpoint of a {model} run, not of {recipe.name}")
+    if set(config) != {field.name for field in fields(recipe.config)}:
         raise ValueError(f"{path} has an unexpected config: {sorted(config)}")
-    if config["model"] != recipe.name:
-        raise ValueError(f"{path} is a checkpoint of a {config['model']} run, not of {recipe.name}")
     return checkpoint

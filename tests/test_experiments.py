@@ -9,9 +9,12 @@ import numpy as np
 import pytest
 
 from microtensor import nn
-from models import experiments, mlp, plots, tables
+from models import plots
 from models.datasets import STRIPE_CLASSES, make_stripes
-from models.report import Table
+from models.experiments import accuracy
+from models.experiments import cli as experiments
+from models.experiments.table import Table
+from models.mlp.sweep import SweepRow
 
 
 def test_parameter_tables_print_ours_and_flag_the_seeds_errors(
@@ -62,10 +65,10 @@ def test_quick_run_of_all_writes_results(
 
 
 def test_dead_filter_count() -> None:
-    run = tables.Run(tables.RECIPES["tinycnn"], tables.make_config("tinycnn", tables.QUICK))
-    assert tables.dead_filters(run) == 0
+    run = accuracy.Run(accuracy.RECIPES["tinycnn"], accuracy.make_config("tinycnn", accuracy.QUICK))
+    assert accuracy.dead_filters(run) == 0
     run.model.conv.bias.data[1] = -100.0  # filter 1 can no longer fire
-    assert tables.dead_filters(run) == 1
+    assert accuracy.dead_filters(run) == 1
 
 
 def test_bad_experiment_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,7 +78,7 @@ def test_bad_experiment_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) 
 
 def test_experiment_figures_are_pngs(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    rows = [mlp.SweepRow(1, 71, (0.5, 0.6)), mlp.SweepRow(8, 547, (0.99, 1.0))]
+    rows = [SweepRow(1, 71, (0.5, 0.6)), SweepRow(8, 547, (0.99, 1.0))]
     images, labels = make_stripes(12, 4, generator=np.random.default_rng(0))
     paths = [
         plots.save_sweep(rows, tmp_path / "sweep.png", cnn_accuracy=0.995),

@@ -13,6 +13,7 @@ import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812
 from benchmarks import numpy_tinycnn
 from models import datasets, edgenet, mlp, tinycnn
+from models.tinycnn import cli as tinycnn_cli
 from models.training import Run, RunConfig, count_parameters
 
 
@@ -138,7 +139,7 @@ def test_resume_equals_an_uninterrupted_run(optimizer: str, tmp_path: object) ->
 @pytest.mark.slow
 def test_default_training_reaches_the_seeds_99_percent(tmp_path: object) -> None:
     """The seed's claim, with the CLI's defaults: above 99% validation accuracy in 40 epochs."""
-    assert tinycnn.main(["train", "--out", str(tmp_path), "--no-plots"]) == 0
+    assert tinycnn_cli.main(["train", "--out", str(tmp_path), "--no-plots"]) == 0
     summary = json.loads((tmp_path / "metrics.json").read_text())
     assert summary["parameters"] == 114
     assert len(summary["epochs"]) == 40

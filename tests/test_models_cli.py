@@ -11,7 +11,10 @@ import numpy as np
 import pytest
 
 import microtensor as mt
-from models import edgenet, mlp, tinycnn
+from models import mlp
+from models.edgenet import cli as edgenet_cli
+from models.mlp import cli as mlp_cli
+from models.tinycnn import cli as tinycnn_cli
 
 SMALL = ["--epochs", "2", "--train-size", "90", "--val-size", "45", "--no-plots"]
 
@@ -25,7 +28,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def trained(in_tmp: Path) -> Path:
     folder = in_tmp / "run"
-    assert tinycnn.main(["train", *SMALL, "--out", str(folder)]) == 0
+    assert tinycnn_cli.main(["train", *SMALL, "--out", str(folder)]) == 0
     return folder
 
 
@@ -53,7 +56,7 @@ def test_train_writes_the_run_folder(trained: Path, capsys: pytest.CaptureFixtur
 def test_train_prints_one_line_per_epoch_kernels_and_folder(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert tinycnn.main(["train", *SMALL]) == 0
+    assert tinycnn_cli.main(["train", *SMALL]) == 0
     out = capsys.readouterr().out
     assert sum(line.startswith("epoch ") for line in out.splitlines()) == 2
     assert "filter 2" in out and "run folder: runs" in out
@@ -74,7 +77,7 @@ def test_plots_are_written_when_matplotlib_is_installed(in_tmp: Path) -> None:
         "--out",
         str(folder),
     ]
-    assert tinycnn.main(args) == 0
+    assert tinycnn_cli.main(args) == 0
     for name in ("curves.png", "filters.png"):
         assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -83,17 +86,17 @@ def test_eval_prints_accuracy_and_confusion(
     trained: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    assert tinycnn.main(["eval", "--checkpoint", str(trained)]) == 0
+    assert tinycnn_cli.main(["eval", "--checkpoint", str(trained)]) == 0
     out = capsys.readouterr().out
     assert "accuracy" in out and "true \\ predicted" in out and "diagonal" in out
     fresh = ["eval", "--checkpoint", str(trained / "checkpoint.npz"), "--seed", "9", "--size", "30"]
-    assert tinycnn.main(fresh) == 0
+    assert tinycnn_cli.main(fresh) == 0
     assert "fresh set of 30 images (seed 9)" in capsys.readouterr().out
 
 
 def test_trace_shows_every_layer(trained: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert tinycnn.main(["trace", "--checkpoint", str(trained), "--index", "4"]) == 0
+    assert tinycnn_cli.main(["trace", "--checkpoint", str(trained), "--index", "4"]) == 0
     out = capsys.readouterr().out
     for text in ("validation image 4", "conv ", "-> (3, 6, 6)", "pool ", "-> (3, 3, 3)",
                  "-> (27,)", "fc ", "probabilities", "prediction:"):  # fmt: skip
@@ -102,7 +105,7 @@ def test_trace_shows_every_layer(trained: Path, capsys: pytest.CaptureFixture[st
 
 def test_gradcheck_reports_each_parameter(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("hypothesis")
-    assert tinycnn.main(["gradcheck", "--batch", "4", "--classes", "4"]) == 0
+    assert tinycnn_cli.main(["gradcheck", "--batch", "4", "--classes", "4"]) == 0
     out = capsys.readouterr().out
     for name in ("conv.weight", "conv.bias", "fc.weight", "fc.bias"):
         assert name in out
@@ -112,9 +115,9 @@ def test_gradcheck_reports_each_parameter(in_tmp: Path, capsys: pytest.CaptureFi
 def test_resume_through_the_cli_equals_an_uninterrupted_run(in_tmp: Path) -> None:
     common = ["--train-size", "90", "--val-size", "45", "--no-plots", "--optimizer", "adam",
               "--lr", "0.01"]  # fmt: skip
-    assert tinycnn.main(["train", "--epochs", "3", "--out", "whole", *common]) == 0
-    assert tinycnn.main(["train", "--epochs", "1", "--out", "part", *common]) == 0
-    assert tinycnn.main(["train", "--resume", "part", "--epochs", "3", "--no-plots"]) == 0
+    assert tinycnn_cli.main(["train", "--epochs", "3", "--out", "whole", *common]) == 0
+    assert tinycnn_cli.main(["train", "--epochs", "1", "--out", "part", *common]) == 0
+    assert tinycnn_cli.main(["train", "--resume", "part", "--epochs", "3", "--no-plots"]) == 0
     whole, part = mt.load("whole/checkpoint.npz"), mt.load("part/checkpoint.npz")
     for name, value in whole["model"].items():
         assert np.array_equal(value.numpy(), part["model"][name].numpy()), name
@@ -135,7 +138,7 @@ def test_resume_through_the_cli_equals_an_uninterrupted_run(in_tmp: Path) -> Non
 def test_bad_flags_give_one_line_errors(
     in_tmp: Path, capsys: pytest.CaptureFixture[str], argv: list[str], code: int, message: str
 ) -> None:
-    assert tinycnn.main(argv) == code
+    assert tinycnn_cli.main(argv) == code
     assert message in error_line(capsys)
 
 
@@ -153,22 +156,22 @@ def test_checkpoint_mismatches_give_one_line_errors(
         (["train", "--resume", str(trained), "--epochs", "2"], "already trained 2 epochs"),
     ]
     for argv, message in cases:
-        assert tinycnn.main(argv) == 1
+        assert tinycnn_cli.main(argv) == 1
         assert message in error_line(capsys)
-    assert mlp.main(["eval", "--checkpoint", str(trained)]) == 1
+    assert mlp_cli.main(["eval", "--checkpoint", str(trained)]) == 1
     assert "not of mlp" in error_line(capsys)
     (trained / "junk.npz").write_bytes(b"not a checkpoint")
-    assert tinycnn.main(["eval", "--checkpoint", str(trained / "junk.npz")]) == 1
+    assert tinycnn_cli.main(["eval", "--checkpoint", str(trained / "junk.npz")]) == 1
     assert "junk.npz" in error_line(capsys)
 
 
 def test_mlp_train_and_sweep(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert mlp.main(["train", "--hidden", "5", *SMALL, "--out", "m"]) == 0
+    assert mlp_cli.main(["train", "--hidden", "5", *SMALL, "--out", "m"]) == 0
     assert json.loads(Path("m/metrics.json").read_text())["parameters"] == mlp.parameter_count(5, 3)
     capsys.readouterr()
     sweep = ["sweep", "--widths", "1", "3", "--seeds", "2", "--epochs", "1", "--train-size", "60",
              "--val-size", "30"]  # fmt: skip
-    assert mlp.main(sweep) == 0
+    assert mlp_cli.main(sweep) == 0
     out = capsys.readouterr().out
     assert out.count("val accuracy") == 4  # progress: one line per width and seed
     table = out.splitlines()[-2:]
@@ -176,8 +179,18 @@ def test_mlp_train_and_sweep(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -
     assert [int(line.split()[1]) for line in table] == [71, 207]  # 68 * width + 3
 
 
+def test_mlp_trace_prints_the_flattened_pixels(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert mlp_cli.main(["train", "--hidden", "5", *SMALL, "--out", "m"]) == 0
+    capsys.readouterr()
+    assert mlp_cli.main(["trace", "--checkpoint", "m"]) == 0  # 64 values: rows of 9, then 1
+    out = capsys.readouterr().out
+    assert "-> (64,)" in out and "prediction: " in out
+
+
 def test_edgenet_demo_prints_the_anchor_response(capsys: pytest.CaptureFixture[str]) -> None:
-    assert edgenet.main(["demo"]) == 0
+    assert edgenet_cli.main(["demo"]) == 0
     out = capsys.readouterr().out
     rows = [
         line.split()[:4] for line in out.splitlines() if line.strip().startswith(("-765", "765"))
@@ -189,7 +202,7 @@ def test_edgenet_demo_prints_the_anchor_response(capsys: pytest.CaptureFixture[s
 def test_edgenet_train_prints_learned_and_hand_written_kernels(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert edgenet.main(["train", *SMALL]) == 0
+    assert edgenet_cli.main(["train", *SMALL]) == 0
     out = capsys.readouterr().out
     assert "learned kernel" in out and "hand-written (seed)" in out
     assert "P(horizontal edge)" in out

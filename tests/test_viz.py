@@ -9,7 +9,7 @@ import pytest
 
 import microtensor as mt
 from microtensor import viz
-from models import tinycnn
+from models.tinycnn import cli as tinycnn_cli
 
 
 def _graph() -> tuple[mt.Tensor, mt.Tensor, mt.Tensor]:
@@ -86,7 +86,7 @@ def test_render_png_without_dot_writes_nothing(
 
 def test_tinycnn_graph_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dot = tmp_path / "g.dot"
-    assert tinycnn.main(["graph", "--grad", "--dot", str(dot)]) == 0
+    assert tinycnn_cli.main(["graph", "--grad", "--dot", str(dot)]) == 0
     out = capsys.readouterr().out
     for name in ["CrossEntropyBackward", "MaxPool2dBackward", "ReluBackward", "Conv2dBackward",
                  "conv.weight [3, 1, 3, 3]  grad", "fc.bias [3]  grad="]:

@@ -1,4 +1,5 @@
-"""Tables for the experiments: printed as aligned text, written as Markdown to docs/results.md."""
+"""The experiments' :class:`Table`: printed as aligned text, written as Markdown to
+docs/results.md; and the number formats of its cells."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
     def add(self, *cells: object) -> None:
+        """Append a row; the cells are converted with ``str``."""
         self.rows.append([str(cell) for cell in cells])
 
     def text(self) -> str:
+        """Title, aligned columns (the first left, the rest right) and ``* note`` lines."""
         widths = [
             max(len(str(r[i])) for r in [self.headers, *self.rows])
             for i in range(len(self.headers))
@@ -41,6 +44,7 @@ class Table:
         return "\n".join(lines + [f"* {note}" for note in self.notes])
 
     def markdown(self) -> str:
+        """A ``###`` heading, a Markdown table and ``- note`` lines."""
         lines = [f"### {self.title}", "", "| " + " | ".join(self.headers) + " |"]
         lines.append(
             "|" + "|".join("---" if i == 0 else "---:" for i in range(len(self.headers))) + "|"
@@ -53,8 +57,10 @@ class Table:
 
 
 def percent(value: float) -> str:
+    """0.996 -> '99.6%'."""
     return f"{100 * value:.1f}%"
 
 
 def count(value: int) -> str:
+    """1227 -> '1,227'."""
     return f"{value:,}"

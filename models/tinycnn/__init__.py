@@ -1,4 +1,4 @@
-"""TinyCNN, the first seed's network, and its command line.
+"""TinyCNN, the first seed's network, and the defaults of its run.
 
     Conv2d(1, 3, 3) -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(27, classes)
 
@@ -6,6 +6,8 @@ Shapes for a batch of N 8x8 images: (N, 1, 8, 8) -> conv (N, 3, 6, 6) -> pool
 (N, 3, 3, 3) -> flatten (N, 27) -> logits (N, classes). Parameters: the conv has
 3 * (1 * 3 * 3) + 3 = 30, the linear layer 27 * classes + classes (84 for three
 classes), 114 in all (142 for four: the seed's 117 does not add up).
+
+Its command line is ``models/tinycnn/cli.py``:
 
     python -m models.tinycnn train                  # the seed's run: >99% in 40 epochs
     python -m models.tinycnn eval --checkpoint runs/tinycnn-.../
@@ -17,16 +19,15 @@ classes), 114 in all (142 for four: the seed's 117 does not add up).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
 
 import numpy as np
 
 from microtensor import nn
-from models.cli import RUN_FLAGS, Parser, run_main
-from models.commands import add_commands
 from models.datasets import DEFAULT_NOISE, STRIPE_CLASSES, stripe_split
 from models.training import Recipe, RunConfig
 
+# The seed's run on the stripes. The MLP baselines and the experiments train with these
+# too, so that their numbers compare with TinyCNN's.
 DEFAULTS = {
     "classes": 3,
     "epochs": 40,
@@ -37,9 +38,7 @@ DEFAULTS = {
     "train_size": 2000,
     "val_size": 500,
     "noise": DEFAULT_NOISE,
-    "hidden": 0,
 }
-FLAGS = ["--classes", *RUN_FLAGS]
 
 
 class TinyCNN(nn.Sequential):
@@ -68,34 +67,22 @@ def conv_kernels(model: nn.Module) -> np.ndarray:
     return model.conv.weight.detach().numpy()[:, 0].copy()
 
 
-def _data(config: RunConfig, generator: np.random.Generator) -> tuple[np.ndarray, ...]:
+def stripe_data(config: RunConfig, generator: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """The run's training and validation stripes, drawn from ``generator``."""
     return stripe_split(config.train_size, config.val_size, config.classes, config.noise, generator)
+
+
+def stripe_class_names(classes: int) -> tuple[str, ...]:
+    """The names of the first ``classes`` stripe classes."""
+    return STRIPE_CLASSES[:classes]
 
 
 RECIPE = Recipe(
     name="tinycnn",
     build=lambda config, generator: TinyCNN(config.classes, generator=generator),
-    data=_data,
-    class_names=lambda classes: STRIPE_CLASSES[:classes],
+    data=stripe_data,
+    class_names=stripe_class_names,
     kernels=conv_kernels,
     input_shape=(1, 8, 8),
+    defaults=DEFAULTS,
 )
-
-
-def build_parser() -> Parser:
-    parser = Parser(
-        prog="python -m models.tinycnn",
-        description="TinyCNN on the seed's 8x8 stripes: train, evaluate, trace, gradcheck, graph.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    names = ["train", "eval", "trace", "gradcheck", "graph"]
-    add_commands(commands, RECIPE, DEFAULTS, FLAGS, names)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run_main(build_parser(), argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,7 @@
-"""The seeds' parameter counts, computed: fully connected vs convolutional weights, and
-each model's layers (output shapes and parameters from the real modules), beside the
-figures the seeds state, with notes where they disagree with the arithmetic.
+"""The experiment that needs no training, ``python -m models.experiments params``: the
+seeds' parameter counts, computed (fully connected vs convolutional weights, and each
+model's layers, output shapes and parameters from the real modules), beside the figures
+the seeds state, with notes where they disagree with the arithmetic.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import microtensor as mt
 from microtensor import nn
 from models import tinycnn
 from models.edgenet import EdgeNet
-from models.report import Table, count
+from models.experiments.table import Table, count
 from models.training import count_parameters
 
 

@@ -1,57 +1,19 @@
-"""Every table of the seeds, reproduced from real runs, beside the figures the seeds state.
-
-    python -m models.experiments params       # weight counts (arithmetic, no training)
-    python -m models.experiments compare      # TinyCNN vs MLP vs a linear classifier
-    python -m models.experiments sweep        # MLP capacity sweep over widths and seeds
-    python -m models.experiments four-class   # adding the dot class
-    python -m models.experiments robustness   # TinyCNN over 10 initialisation seeds
-    python -m models.experiments all          # all of it, into docs/results.md and docs/img/
-
-``--quick`` runs everything small (few epochs, samples and seeds) as a smoke test;
-``all --quick`` writes to runs/experiments-quick/ unless ``--out`` says otherwise.
-"""
+"""What ``python -m models.experiments all`` writes: results.md (the tables, the
+figures and how they were made) and the PNG figures it shows."""
 
 from __future__ import annotations
 
-import argparse
 import platform
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 import microtensor as mt
-from models import counts, plots, tables
-from models.cli import Parser, run_main
+from models import plots
 from models.datasets import STRIPE_CLASSES, make_stripes
-from models.report import percent
-from models.tables import FULL, QUICK, Results, Settings
-
-STEPS = {
-    "compare": tables.compare,
-    "sweep": tables.sweep,
-    "four-class": tables.four_class,
-    "robustness": tables.robustness,
-}
-
-
-def progress(line: str) -> None:
-    print(line, flush=True)
-
-
-def run_steps(names: Sequence[str], settings: Settings) -> Results:
-    """Run the named experiments, printing progress and each table as it completes."""
-    results = Results()
-    for name in names:
-        if name == "params":
-            new = counts.params_tables()
-        else:
-            new = [STEPS[name](settings, progress, results)]
-        for table in new:
-            print("\n" + table.text() + "\n", flush=True)
-        results.tables += new
-    return results
+from models.experiments.accuracy import Results, Settings
+from models.experiments.table import percent
 
 
 def write_figures(results: Results, folder: Path, settings: Settings) -> dict[str, str]:
@@ -139,50 +101,3 @@ def results_markdown(
         if table.title.startswith("TinyCNN over") and "robustness" in figures:
             lines += [f"![accuracy per seed]({figures['robustness']})", ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def command(args: argparse.Namespace) -> int:
-    settings = QUICK if args.quick else FULL
-    start = time.perf_counter()
-    if args.experiment != "all":
-        run_steps([args.experiment], settings)
-        return 0
-    results = run_steps(["params", *STEPS], settings)
-    default = Path("runs/experiments-quick") if args.quick else Path("docs")
-    folder = Path(args.out) if args.out else default
-    folder.mkdir(parents=True, exist_ok=True)
-    figures = {} if args.no_plots else write_figures(results, folder, settings)
-    text = results_markdown(results, figures, settings, time.perf_counter() - start)
-    (folder / "results.md").write_text(text)
-    extra = (
-        f" and {len(figures)} figures in {folder / 'img'}"
-        if figures
-        else " (no figures: no matplotlib)"
-    )
-    print(f"wrote {folder / 'results.md'}{extra}")
-    return 0
-
-
-def build_parser() -> Parser:
-    parser = Parser(
-        prog="python -m models.experiments",
-        description="The seeds' tables from real runs, beside the figures the seeds state.",
-    )
-    parser.add_argument(
-        "experiment",
-        choices=["params", *STEPS, "all"],
-        help="which table(s); 'all' also writes results.md and figures",
-    )
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
-    parser.add_argument("--out", help="folder for results.md and img/ (default: docs)")
-    parser.add_argument("--no-plots", action="store_true", help="write no PNG figures")
-    parser.set_defaults(handler=command)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run_main(build_parser(), argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -5,24 +5,23 @@
 Shapes: (N, 1, 6, 6) -> conv (N, 1, 4, 4) -> pool (N, 1, 2, 2) -> flatten (N, 4) ->
 logits (N, 2). Parameters: 9 + 1 for the filter, 4 * 2 + 2 for the classifier: 20.
 
+Its command line is ``models/edgenet/cli.py``:
+
     python -m models.edgenet demo     # the seed's anchor image through its hand-written kernel
     python -m models.edgenet train    # learn the kernel from data instead
 """
 
 from __future__ import annotations
 
-import argparse
 from collections import OrderedDict
-from collections.abc import Sequence
 
 import numpy as np
 
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import nn
-from models.cli import RUN_FLAGS, Parser, grid_lines, run_main, side_by_side
-from models.commands import add_commands
 from models.datasets import EDGE_CLASSES, EDGE_NOISE, anchor_image, edge_split, horizontal_kernel
+from models.text import grid_lines, side_by_side
 from models.training import Recipe, Run, RunConfig, predict
 
 DEFAULTS = {
@@ -35,14 +34,7 @@ DEFAULTS = {
     "train_size": 1000,
     "val_size": 500,
     "noise": EDGE_NOISE,
-    "hidden": 0,
 }
-FLAGS = RUN_FLAGS
-SEED_TABLE_NOTE = (
-    "The seed prints rows 0, -765, 765, 0 and calls -765 a bright-to-dark edge; both are "
-    "wrong: its own loop gives the rows above, and -765 is where the kernel's +1 row lies "
-    "on dark pixels above its -1 row on bright ones (dark-to-bright going down)."
-)
 
 
 class EdgeNet(nn.Sequential):
@@ -71,34 +63,9 @@ def anchor_response() -> np.ndarray:
     return F.conv2d(image, kernel).numpy()[0, 0]
 
 
-def _data(config: RunConfig, generator: np.random.Generator) -> tuple[np.ndarray, ...]:
+def edge_data(config: RunConfig, generator: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """The run's training and validation edge images, drawn from ``generator``."""
     return edge_split(config.train_size, config.val_size, config.noise, generator)
-
-
-def command_demo(args: argparse.Namespace) -> int:
-    """The anchor through the hand-written kernel, ReLU and pooling, with the seed's error."""
-    response = anchor_response()
-    image, kernel = (
-        grid_lines(anchor_image(), "{:4.0f}"),
-        grid_lines(horizontal_kernel(), "{:3.0f}"),
-    )
-    print(side_by_side([image, kernel], ["anchor image (6x6)", "horizontal kernel"]))
-    print()
-    relu = np.maximum(response, 0)
-    pooled = relu.reshape(2, 2, 2, 2).max(axis=(1, 3))
-    print(
-        side_by_side(
-            [
-                grid_lines(response, "{:6.0f}"),
-                grid_lines(relu, "{:5.0f}"),
-                grid_lines(pooled, "{:5.0f}"),
-            ],
-            ["F.conv2d output (4x4)", "ReLU", "MaxPool2d(2, 2)"],
-        )
-    )
-    print()
-    print(SEED_TABLE_NOTE)
-    return 0
 
 
 def learned_summary(run: Run) -> str:
@@ -118,29 +85,10 @@ def learned_summary(run: Run) -> str:
 RECIPE = Recipe(
     name="edgenet",
     build=lambda config, generator: EdgeNet(generator=generator),
-    data=_data,
+    data=edge_data,
     class_names=lambda classes: EDGE_CLASSES,
     kernels=lambda model: model.conv.weight.detach().numpy()[:, 0].copy(),
     input_shape=(1, 6, 6),
+    defaults=DEFAULTS,
     summary=learned_summary,
 )
-
-
-def build_parser() -> Parser:
-    parser = Parser(
-        prog="python -m models.edgenet",
-        description="The second seed's 6x6 horizontal-edge detector: demo and train.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    text = "the seed's anchor image through the hand-written kernel (F.conv2d)"
-    commands.add_parser("demo", help=text, description=text).set_defaults(handler=command_demo)
-    add_commands(commands, RECIPE, DEFAULTS, FLAGS, ["train", "eval", "trace", "gradcheck"])
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run_main(build_parser(), argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

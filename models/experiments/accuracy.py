@@ -1,7 +1,7 @@
-"""The experiments that train, behind ``python -m models.experiments``: ``compare``,
-``sweep``, ``four_class`` and ``robustness`` train runs (sized by :class:`Settings`),
-report as they go, and return a :class:`Table` of our numbers beside the seeds' stated
-ones, with notes where they disagree. The parameter counts are in ``models.counts``.
+"""The experiments that train: ``compare``, ``sweep``, ``four-class`` and ``robustness``
+of ``python -m models.experiments``. Each trains runs (sized by :class:`Settings`),
+reports as it goes, and returns a :class:`Table` of our validation accuracies beside the
+seeds' stated ones, with notes where they disagree.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import numpy as np
 import microtensor as mt
 from microtensor import nn
 from models import mlp, tinycnn
-from models.report import Table, count, percent
+from models.experiments.table import Table, count, percent
+from models.mlp.sweep import SweepRow, sweep
 from models.training import Recipe, Run, RunConfig, count_parameters
 
 Progress = Callable[[str], Any]
@@ -37,7 +38,17 @@ class Settings:
     quick: bool
 
 
-FULL = Settings(40, 2000, 500, 3, (1, 2, 4, 8, 16, 18, 32), 5, 10, quick=False)
+_SEED_RUN = tinycnn.DEFAULTS
+FULL = Settings(
+    _SEED_RUN["epochs"],
+    _SEED_RUN["train_size"],
+    _SEED_RUN["val_size"],
+    seeds=3,
+    sweep_widths=(1, 2, 4, 8, 16, 18, 32),
+    sweep_seeds=5,
+    robustness_seeds=10,
+    quick=False,
+)
 QUICK = Settings(2, 120, 60, 1, (1, 8), 1, 2, quick=True)
 
 LINEAR = Recipe(
@@ -45,26 +56,27 @@ LINEAR = Recipe(
     build=lambda config, generator: nn.Sequential(
         nn.Flatten(), nn.Linear(64, config.classes, generator=generator)
     ),
-    data=tinycnn.RECIPE.data,
-    class_names=tinycnn.RECIPE.class_names,
+    data=tinycnn.stripe_data,
+    class_names=tinycnn.stripe_class_names,
     kernels=None,
     input_shape=(1, 8, 8),
+    defaults=tinycnn.DEFAULTS,
 )
 RECIPES = {"tinycnn": tinycnn.RECIPE, "mlp": mlp.RECIPE, "linear": LINEAR}
-ROBUSTNESS = [("sgd", 0.3), ("sgd", 0.1), ("sgd", 0.5), ("adam", 0.01), ("adam", 0.03)]
+# (optimizer, lr) for the robustness table; the first is the default run's.
+ROBUSTNESS = [
+    (_SEED_RUN["optimizer"], _SEED_RUN["lr"]),
+    ("sgd", 0.1),
+    ("sgd", 0.5),
+    ("adam", 0.01),
+    ("adam", 0.03),
+]
 
 
 def make_config(model: str, settings: Settings, **changes: Any) -> RunConfig:
     """The CLI's defaults for ``model``, resized by ``settings``, with ``changes``."""
-    defaults = mlp.DEFAULTS if model == "mlp" else tinycnn.DEFAULTS
-    values = dict(
-        defaults,
-        model=model,
-        epochs=settings.epochs,
-        train_size=settings.train_size,
-        val_size=settings.val_size,
-    )
-    return RunConfig(**{**values, **changes})
+    sizes = dict(epochs=settings.epochs, train_size=settings.train_size, val_size=settings.val_size)
+    return RECIPES[model].make_config(**{**sizes, **changes})
 
 
 def train(config: RunConfig, progress: Progress | None, label: str) -> Run:
@@ -96,16 +108,13 @@ def dead_filters(run: Run, threshold: float = 0.01) -> int:
     return int(((conv > 0).mean(axis=(0, 2, 3)) < threshold).sum())
 
 
-# ----- experiments that train ----------------------------------------------------------------
-
-
 @dataclass
 class Results:
     """What ``all`` collects for docs/results.md besides the tables."""
 
     tables: list[Table] = dataclasses.field(default_factory=list)
     default_run: Run | None = None
-    sweep_rows: list[mlp.SweepRow] = dataclasses.field(default_factory=list)
+    sweep_rows: list[SweepRow] = dataclasses.field(default_factory=list)
     robustness: dict[str, list[float]] = dataclasses.field(default_factory=dict)
 
 
@@ -148,10 +157,10 @@ def compare(settings: Settings, progress: Progress | None, results: Results) -> 
     return table
 
 
-def sweep(settings: Settings, progress: Progress | None, results: Results) -> Table:
+def capacity_sweep(settings: Settings, progress: Progress | None, results: Results) -> Table:
     """The MLP capacity sweep: widths x seeds, mean / min / max validation accuracy."""
     base = make_config("mlp", settings)
-    rows = mlp.sweep(settings.sweep_widths, settings.sweep_seeds, base, progress)
+    rows = sweep(settings.sweep_widths, settings.sweep_seeds, base, progress)
     results.sweep_rows = rows
     table = Table(
         "MLP capacity sweep, three classes",

@@ -1,0 +1,8 @@
+"""The seeds' tables, reproduced from real runs: ``python -m models.experiments``.
+
+* ``accuracy``: the experiments that train (compare, sweep, four-class, robustness).
+* ``parameters``: the parameter counts (no training).
+* ``table``: the :class:`~models.experiments.table.Table` they return.
+* ``results``: results.md and its figures, written by ``all``.
+* ``cli``: the command line.
+"""

@@ -1,0 +1,98 @@
+"""Every table of the seeds, reproduced from real runs, beside the figures the seeds state.
+
+    python -m models.experiments params       # weight counts (arithmetic, no training)
+    python -m models.experiments compare      # TinyCNN vs MLP vs a linear classifier
+    python -m models.experiments sweep        # MLP capacity sweep over widths and seeds
+    python -m models.experiments four-class   # adding the dot class
+    python -m models.experiments robustness   # TinyCNN over 10 initialisation seeds
+    python -m models.experiments all          # all of it, into docs/results.md and docs/img/
+
+``--quick`` runs everything small (few epochs, samples and seeds) as a smoke test;
+``all --quick`` writes to runs/experiments-quick/ unless ``--out`` says otherwise.
+The experiments are in ``accuracy.py`` (they train) and ``parameters.py`` (they count);
+``results.py`` writes results.md and its figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from models.cli import Parser, run_main
+from models.experiments import accuracy, parameters
+from models.experiments.accuracy import FULL, QUICK, Results, Settings
+from models.experiments.results import results_markdown, write_figures
+
+STEPS = {
+    "compare": accuracy.compare,
+    "sweep": accuracy.capacity_sweep,
+    "four-class": accuracy.four_class,
+    "robustness": accuracy.robustness,
+}
+
+
+def progress(line: str) -> None:
+    """Print a progress line at once."""
+    print(line, flush=True)
+
+
+def run_steps(names: Sequence[str], settings: Settings) -> Results:
+    """Run the named experiments, printing progress and each table as it completes."""
+    results = Results()
+    for name in names:
+        if name == "params":
+            new = parameters.params_tables()
+        else:
+            new = [STEPS[name](settings, progress, results)]
+        for table in new:
+            print("\n" + table.text() + "\n", flush=True)
+        results.tables += new
+    return results
+
+
+def command(args: argparse.Namespace) -> int:
+    """Run one experiment, or ``all`` of them and write results.md and its figures."""
+    settings = QUICK if args.quick else FULL
+    start = time.perf_counter()
+    if args.experiment != "all":
+        run_steps([args.experiment], settings)
+        return 0
+    results = run_steps(["params", *STEPS], settings)
+    default = Path("runs/experiments-quick") if args.quick else Path("docs")
+    folder = Path(args.out) if args.out else default
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {} if args.no_plots else write_figures(results, folder, settings)
+    text = results_markdown(results, figures, settings, time.perf_counter() - start)
+    (folder / "results.md").write_text(text)
+    extra = (
+        f" and {len(figures)} figures in {folder / 'img'}"
+        if figures
+        else " (no figures: no matplotlib)"
+    )
+    print(f"wrote {folder / 'results.md'}{extra}")
+    return 0
+
+
+def build_parser() -> Parser:
+    """The parser of ``python -m models.experiments`` (one positional, no subcommands)."""
+    parser = Parser(
+        prog="python -m models.experiments",
+        description="The seeds' tables from real runs, beside the figures the seeds state.",
+    )
+    parser.add_argument(
+        "experiment",
+        choices=["params", *STEPS, "all"],
+        help="which table(s); 'all' also writes results.md and figures",
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
+    parser.add_argument("--out", help="folder for results.md and img/ (default: docs)")
+    parser.add_argument("--no-plots", action="store_true", help="write no PNG figures")
+    parser.set_defaults(handler=command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m models.experiments`` with ``argv``; returns the exit status."""
+    return run_main(build_parser(), argv)
