@@ -21,6 +21,7 @@ import numpy as np
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import viz
+from microtensor.testing import check_module_gradients
 from models import plots
 from models.cli import (
     CLASSES,
@@ -227,10 +228,6 @@ def add_gradcheck(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
 
 def gradcheck(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
     """Every parameter's gradient against central differences in float64."""
-    try:
-        from microtensor.testing import check_module_gradients  # needs the optional Hypothesis
-    except ImportError as error:
-        raise CLIError(f"gradcheck needs hypothesis ({error}): pip install hypothesis") from None
     if args.checkpoint:
         run = _restore(recipe, args)
         where = f"the checkpoint {args.checkpoint} (epoch {run.epoch})"

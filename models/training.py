@@ -264,6 +264,9 @@ def load_checkpoint(path: str | Path, recipe: Recipe) -> dict[str, Any]:
     model = config.get("model", recipe.name)
     if model != recipe.name:  # before the fields: another model's config has other fields
         raise ValueError(f"{path} is a checkpoint of a {model} run, not of {recipe.name}")
-    if set(config) != {field.name for field in fields(recipe.config)}:
+    names = {field.name for field in fields(recipe.config)}
+    if "hidden" in config and "hidden" not in names:  # written before configs were per model
+        checkpoint["config"] = config = {k: v for k, v in config.items() if k != "hidden"}
+    if set(config) != names:
         raise ValueError(f"{path} has an unexpected config: {sorted(config)}")
     return checkpoint

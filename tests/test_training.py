@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import microtensor as mt
 from microtensor import nn, optim
 from microtensor.testing import check_module_gradients
+from models import tinycnn
+from models.training import Run, load_checkpoint
 
 
 def blobs(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -129,3 +133,15 @@ def test_float_targets_use_mean_squared_error() -> None:
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
     report = check_module_gradients(model, mt.randn(5, 3), mt.randn(5, 2))
     assert report.passed and len(report.parameters) == 4
+
+
+def test_a_checkpoint_from_before_per_model_configs_still_loads(tmp_path) -> None:
+    """Runs written when one flat config gave every model a ``hidden`` field resume."""
+    config = tinycnn.RECIPE.make_config(train_size=8, val_size=4, epochs=1)
+    run = Run(tinycnn.RECIPE, config)
+    old = run.checkpoint()
+    old["config"] = {**old["config"], "hidden": 0}
+    mt.save(old, tmp_path / "checkpoint.npz")
+    loaded = load_checkpoint(tmp_path, tinycnn.RECIPE)
+    assert loaded["config"] == dataclasses.asdict(config)
+    assert Run.restore(tinycnn.RECIPE, loaded).config == config
