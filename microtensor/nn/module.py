@@ -10,38 +10,19 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from microtensor.core import dtypes
 from microtensor.core.tensor import Tensor, zero_grad
 from microtensor.nn.parameter import Parameter
-
-
-class _Keys(NamedTuple):
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-
-class IncompatibleKeys(_Keys):
-    """What ``load_state_dict(strict=False)`` did not match."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
+from microtensor.nn.printing import module_repr
+from microtensor.nn.state_dict import IncompatibleKeys, collect, load_state_dict
 
 
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
-
-
-def _addindent(text: str, spaces: int) -> str:
-    """Indent every line of ``text`` but the first (for nested reprs)."""
-    return ("\n" + " " * spaces).join(text.split("\n"))
 
 
 _REGISTRIES = (
@@ -247,68 +228,20 @@ class Module:
         The values are detached Tensors sharing memory with the module (as PyTorch):
         save or copy them before training on if you need a snapshot.
         """
-        if destination is None:
-            destination = OrderedDict()
-        for name, parameter in self._parameters.items():
-            if parameter is not None:
-                destination[prefix + name] = parameter if keep_vars else parameter.detach()
-        for name, buffer in self._buffers.items():
-            if buffer is not None and name not in self._non_persistent_buffers:
-                destination[prefix + name] = buffer if keep_vars else buffer.detach()
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(
-                    destination=destination, prefix=f"{prefix}{name}.", keep_vars=keep_vars
-                )
-        return destination
+        return collect(self, OrderedDict() if destination is None else destination, prefix,
+                       keep_vars)
 
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True
     ) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into the parameters and buffers (in place,
-        cast to each one's dtype).
+        cast to each one's dtype); see ``nn/state_dict.py``.
 
         Raises:
             RuntimeError: listing every missing key and unexpected key (when ``strict``)
                 and every shape mismatch (always). Nothing is copied when it raises.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        own = self.state_dict(keep_vars=True)
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        errors: list[str] = []
-        if strict and missing:
-            errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing))
-        if strict and unexpected:
-            keys = ", ".join(f'"{k}"' for k in unexpected)
-            errors.append(f"Unexpected key(s) in state_dict: {keys}")
-        arrays: dict[str, np.ndarray] = {}
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            if not isinstance(value, Tensor | np.ndarray):
-                errors.append(
-                    f'While copying the parameter named "{key}", expected a Tensor '
-                    f"from the checkpoint but received {type(value).__name__}"
-                )
-            elif value.shape != target.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape "
-                    f"{tuple(value.shape)} from checkpoint, the shape in current "
-                    f"model is {target.shape}."
-                )
-            else:
-                arrays[key] = value.data if isinstance(value, Tensor) else value
-        if errors:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:"
-                "\n\t" + "\n\t".join(errors)
-            )
-        for key, array in arrays.items():
-            np.copyto(own[key].data, array, casting="unsafe")
-        return IncompatibleKeys(missing, unexpected)
+        return load_state_dict(self, state_dict, strict)
 
     # ----- modes and conversion -------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
@@ -365,15 +298,4 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        extra = self.extra_repr()
-        extra_lines = extra.split("\n") if extra else []
-        child_lines = [
-            f"({name}): {_addindent(repr(module), 2)}" for name, module in self._modules.items()
-        ]
-        lines = extra_lines + child_lines
-        body = ""
-        if len(extra_lines) == 1 and not child_lines:
-            body = extra_lines[0]
-        elif lines:
-            body = "\n  " + "\n  ".join(lines) + "\n"
-        return f"{type(self).__name__}({body})"
+        return module_repr(self)
