@@ -147,7 +147,7 @@ class Tensor:
     def relu(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # Start (or stop) recording operations on this leaf; returns the tensor.
     def requires_grad_(self, requires_grad: bool = True) -> Tensor: ...
-    # The same elements in ``shape`` (one size may be -1); ``x.reshape(2, 3)`` or ``(2, 3)``.
+    # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def reshape(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
     # The size of each dimension, a tuple (``torch.Size`` in PyTorch).
     @property
@@ -176,7 +176,7 @@ class Tensor:
     def transpose(self, dim0: int, dim1: int) -> Tensor: ...  # microtensor/ops/shape.py
     # A dimension of size 1 inserted at ``dim``.
     def unsqueeze(self, dim: int) -> Tensor: ...  # microtensor/ops/shape.py
-    # The same elements in ``shape`` (one size may be -1); ``x.reshape(2, 3)`` or ``(2, 3)``.
+    # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def view(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
 
 class MaxMin(NamedTuple):

@@ -134,101 +134,96 @@ class IndexAdjoint(Function):
 
 @public(methods=("reshape", "view"))
 def reshape(input: Tensor, *shape: Any) -> Tensor:
-    """The same elements in ``shape`` (one size may be -1); ``x.reshape(2, 3)`` or ``(2, 3)``."""
-    x = input
+    """The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``."""
     shape = shape_args(shape)
-    size = x.data.size
+    size = input.data.size
     known = math.prod(s for s in shape if s != -1)
     if shape.count(-1) == 1 and known > 0 and size % known == 0:
         shape = tuple(size // known if s == -1 else s for s in shape)
     if -1 in shape or math.prod(shape) != size:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
-    return x if shape == x.shape else Reshape.apply(x, shape)
+    return input if shape == input.shape else Reshape.apply(input, shape)
 
 
 @public()
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Dimensions ``start_dim`` to ``end_dim`` merged into one."""
-    x = input
-    if x.ndim == 0:
-        return Reshape.apply(x, (1,))
-    start, end = dim_index(start_dim, x.ndim, "flatten"), dim_index(end_dim, x.ndim, "flatten")
+    if input.ndim == 0:
+        return Reshape.apply(input, (1,))
+    start = dim_index(start_dim, input.ndim, "flatten")
+    end = dim_index(end_dim, input.ndim, "flatten")
     if start > end:
         raise RuntimeError(
             f"flatten(): start_dim {start_dim} cannot come after end_dim {end_dim}"
         )
-    shape = (*x.shape[:start], math.prod(x.shape[start : end + 1]), *x.shape[end + 1 :])
-    return x if shape == x.shape else Reshape.apply(x, shape)
+    shape = (*input.shape[:start], math.prod(input.shape[start : end + 1]), *input.shape[end + 1 :])
+    return input if shape == input.shape else Reshape.apply(input, shape)
 
 
 @public()
 def permute(input: Tensor, *dims: Any) -> Tensor:
     """The dimensions reordered: output dimension i is input dimension ``dims[i]``."""
-    x = input
-    dims = tuple(dim_index(d, x.ndim, "permute") for d in shape_args(dims))
-    if sorted(dims) != list(range(x.ndim)):
+    dims = tuple(dim_index(d, input.ndim, "permute") for d in shape_args(dims))
+    if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(
-            f"permute: got dims {dims} for a {x.ndim}-D tensor of shape {x.shape}; "
+            f"permute: got dims {dims} for a {input.ndim}-D tensor of shape {input.shape}; "
             "give each dimension exactly once"
         )
-    return Permute.apply(x, dims)
+    return Permute.apply(input, dims)
 
 
 @public()
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Dimensions ``dim0`` and ``dim1`` swapped."""
-    x = input
-    if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
-        return x
-    dims = list(range(x.ndim))
-    d0, d1 = dim_index(dim0, x.ndim, "transpose"), dim_index(dim1, x.ndim, "transpose")
+    if input.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        return input
+    dims = list(range(input.ndim))
+    d0, d1 = dim_index(dim0, input.ndim, "transpose"), dim_index(dim1, input.ndim, "transpose")
     dims[d0], dims[d1] = dims[d1], dims[d0]
-    return Permute.apply(x, tuple(dims))
+    return Permute.apply(input, tuple(dims))
 
 
 @public()
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """A dimension of size 1 inserted at ``dim``."""
-    x = input
-    d = dim_index(dim, x.ndim + 1, "unsqueeze")
-    return Reshape.apply(x, (*x.shape[:d], 1, *x.shape[d:]))
+    d = dim_index(dim, input.ndim + 1, "unsqueeze")
+    return Reshape.apply(input, (*input.shape[:d], 1, *input.shape[d:]))
 
 
 @public()
 def squeeze(input: Tensor, dim: int | None = None) -> Tensor:
     """Dimensions of size 1 removed (only ``dim``, when given)."""
-    x = input
     if dim is None:
-        shape = tuple(s for s in x.shape if s != 1)
+        shape = tuple(s for s in input.shape if s != 1)
     else:
-        d = dim_index(dim, x.ndim, "squeeze")
-        shape = x.shape if x.ndim == 0 or x.shape[d] != 1 else x.shape[:d] + x.shape[d + 1 :]
-    return x if shape == x.shape else Reshape.apply(x, shape)
+        d = dim_index(dim, input.ndim, "squeeze")
+        kept = input.ndim == 0 or input.shape[d] != 1
+        shape = input.shape if kept else input.shape[:d] + input.shape[d + 1 :]
+    return input if shape == input.shape else Reshape.apply(input, shape)
 
 
 @public(function=False)
 def expand(input: Tensor, *sizes: Any) -> Tensor:
     """The tensor repeated along dimensions of size 1 (and new leading ones) to ``sizes``;
     -1 keeps a size."""
-    x = input
     sizes = shape_args(sizes)
-    lead = len(sizes) - x.ndim
+    lead = len(sizes) - input.ndim
     if lead < 0:
         raise RuntimeError(
             f"expand: the number of sizes provided ({len(sizes)}) must be greater or "
-            f"equal to the number of dimensions in the tensor ({x.ndim})"
+            f"equal to the number of dimensions in the tensor ({input.ndim})"
         )
     shape = tuple(
-        x.shape[i - lead] if size == -1 and i >= lead else size for i, size in enumerate(sizes)
+        input.shape[i - lead] if size == -1 and i >= lead else size for i, size in enumerate(sizes)
     )
     try:
-        np.broadcast_shapes(x.shape, shape)
+        np.broadcast_shapes(input.shape, shape)
     except ValueError:
         raise RuntimeError(
             f"expand: the expanded size {list(sizes)} must match the existing size "
-            f"{list(x.shape)} at every non-singleton dimension"
+            f"{list(input.shape)} at every non-singleton dimension"
         ) from None
-    return x if shape == x.shape else BroadcastTo.apply(x, shape)
+    return input if shape == input.shape else BroadcastTo.apply(input, shape)
 
 
 def _index_part(part: Any) -> Any:
@@ -246,9 +241,8 @@ def _index_part(part: Any) -> Any:
 @public(methods=("__getitem__",), function=False)
 def index(input: Tensor, key: Any) -> Tensor:
     """``input[key]``: ints, slices, None, Ellipsis, integer or bool arrays/tensors."""
-    x = input
     key = tuple(_index_part(p) for p in key) if isinstance(key, tuple) else _index_part(key)
     try:
-        return Index.apply(x, key)
+        return Index.apply(input, key)
     except IndexError as error:
-        raise IndexError(f"index {key!r} into a tensor of shape {x.shape}: {error}") from None
+        raise IndexError(f"index {key!r} into a tensor of shape {input.shape}: {error}") from None
