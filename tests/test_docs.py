@@ -1,43 +1,109 @@
-"""Every fenced ```python block in docs/*.md and README.md runs, in order, per file.
+"""The figures the docs quote are the figures the code prints.
 
-Blocks of one file share a namespace, as a reader running them one after another would.
-A file whose first line is ``<!-- doctest: requires torch -->`` is skipped, with that
-reason, when PyTorch is not installed.
+The code blocks themselves are checked by Sybil (``conftest.py`` at the root): a ```python
+block is run, and one that starts with ``>>>`` is a doctest whose output is compared.
+Here: the docs keep to that form (a value printed by a plain block would go unchecked),
+docs/results.md is what ``python -m models.experiments all`` writes, and the tutorial's
+account of the default training run quotes that run's numbers. Wall times (benchmarks.md,
+the header of results.md) are not checked: no test asserts a time.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from models.experiments import accuracy, parameters
+from models.experiments import cli as experiments
+from models.experiments.accuracy import FULL
+from models.experiments.results import results_markdown
+
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
-BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
-REQUIRES = re.compile(r"<!-- doctest: requires (\w+) -->")
+DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
+# The figures results.md links to, as write_figures names them (the PNGs need matplotlib).
+FIGURES = {
+    "stripes": "img/stripes.png",
+    "curves": "img/tinycnn_curves.png",
+    "filters": "img/tinycnn_filters.png",
+    "sweep": "img/mlp_sweep.png",
+    "robustness": "img/robustness.png",
+}
 
 
-def python_blocks(path: Path) -> list[tuple[int, str]]:
-    """(line number, code) of each fenced python block of ``path``."""
-    text = path.read_text(encoding="utf-8")
-    return [(text.count("\n", 0, m.start()) + 2, m.group(1)) for m in BLOCK.finditer(text)]
+def words(text: str) -> str:
+    """``text`` with every run of whitespace (line breaks included) as one space."""
+    return " ".join(text.split())
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_code_blocks_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = path.read_text(encoding="utf-8")
-    for module in REQUIRES.findall(text.splitlines()[0] if text else ""):
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"{path.name} needs {module}, which is not installed")
-    blocks = python_blocks(path)
-    if not blocks:
-        pytest.skip(f"{path.name} has no python blocks")
-    monkeypatch.chdir(tmp_path)  # files the examples write land in a temporary folder
-    namespace: dict[str, object] = {"__name__": f"doc_{path.stem}"}
-    for line, code in blocks:
-        try:
-            exec(compile(code, f"{path.name}:{line}", "exec"), namespace)
-        except Exception as error:
-            raise AssertionError(f"{path.name}, block at line {line} failed: {error!r}") from error
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_printed_output_is_shown_where_it_is_checked(path: Path) -> None:
+    for match in FENCE.finditer(path.read_text(encoding="utf-8")):
+        language, code = match.groups()
+        line = path.read_text(encoding="utf-8").count("\n", 0, match.start()) + 1
+        if language == "python" and not code.startswith(">>>"):
+            assert "print(" not in code, (
+                f"{path.name}:{line}: a plain python block prints; show its output in a "
+                "block that starts with >>>, so that the tests compare it"
+            )
+        if language != "python":
+            assert ">>>" not in code, (
+                f"{path.name}:{line}: a >>> session in a ```{language} block is not checked; "
+                "fence it as ```python"
+            )
+
+
+def test_parameter_tables_in_results_md_are_the_code_s() -> None:
+    text = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    for table in parameters.params_tables():
+        assert table.markdown() in text, table.title
+
+
+@pytest.fixture(scope="module")
+def experiments_results() -> accuracy.Results:
+    """Every experiment at full size, as ``python -m models.experiments all`` runs them."""
+    return experiments.run_steps(["params", *experiments.STEPS], FULL)
+
+
+@pytest.mark.slow
+def test_results_md_is_what_the_experiments_write(
+    experiments_results: accuracy.Results, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()  # the progress lines
+    ours = results_markdown(experiments_results, FIGURES, FULL, 0.0).splitlines()
+    doc = (ROOT / "docs" / "results.md").read_text(encoding="utf-8").splitlines()
+    # Line 3 says when, how fast and with which versions it was written: not checked.
+    assert doc[2].startswith("Written by `python -m models.experiments all` (full run) on ")
+    assert doc[:2] + doc[3:] == ours[:2] + ours[3:]
+
+
+@pytest.mark.slow
+def test_tutorial_quotes_the_default_run() -> None:
+    run = accuracy.Run(accuracy.RECIPES["tinycnn"], accuracy.make_config("tinycnn", FULL, seed=0))
+    run.fit(FULL.epochs)
+    history = run.history
+    last = history[-1]
+    first_99 = next(e for e in history if e.val_accuracy >= 0.99)
+    after = [e.val_accuracy for e in history if e.epoch > first_99.epoch]
+    spike = max(history[5:], key=lambda e: e.val_loss)
+    text = words((ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8"))
+    quoted = [
+        f"the training loss keeps falling ({last.train_loss:.4f} at epoch {last.epoch})",
+        f"the validation loss levels off ({last.val_loss:.4f})",
+        f"(epoch {spike.epoch}: validation loss {spike.val_loss:.4f}, "
+        f"accuracy {spike.val_accuracy:.2f})",
+        f"reaches the dotted 99% line at epoch {first_99.epoch}",
+        f"stays between {min(after):.2f} and {max(after):.3f} after that, "
+        f"and ends at {last.val_accuracy:.3f}",
+    ]
+    for sentence in quoted:
+        assert sentence in text
+    assert history[0].train_loss > history[0].val_loss  # "in epoch 1 ... above"
+    # "Filter 1 becomes the second seed's horizontal edge detector"
+    seed_kernel = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])
+    learned = run.model.conv.weight.detach().numpy()[1, 0]
+    cosine = np.sum(learned * seed_kernel) / np.linalg.norm(learned) / np.linalg.norm(seed_kernel)
+    assert cosine > 0.9
