@@ -76,7 +76,6 @@ class Recipe:
         class_names: ``class_names(classes)`` for reports.
         kernels: ``kernels(model)`` copies the conv kernels ``(filters, kh, kw)`` to
             record once per epoch (for filters.png); None for models without.
-        input_shape: one sample's shape, ``(1, 8, 8)``.
         defaults: the default value of every config field but ``model``.
         config: the run's config class: :class:`RunConfig`, or a subclass with the
             model's own fields.
@@ -88,7 +87,6 @@ class Recipe:
     data: Callable[[Any, np.random.Generator], Data]
     class_names: Callable[[int], tuple[str, ...]]
     kernels: Callable[[nn.Module], np.ndarray] | None
-    input_shape: tuple[int, ...]
     defaults: Mapping[str, Any]
     config: type[RunConfig] = RunConfig
     summary: Callable[[Run], str] | None = None

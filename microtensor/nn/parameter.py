@@ -31,10 +31,7 @@ class Parameter(Tensor):
             array = data
         else:
             array = dtypes.as_array(data)
-        self.data = array
-        self.grad = None
-        self.grad_fn = None
-        self.requires_grad = False
+        self._set(array, None, None)
         if requires_grad:
             self.requires_grad_(True)
 

@@ -88,7 +88,6 @@ RECIPE = Recipe(
     data=edge_data,
     class_names=lambda classes: EDGE_CLASSES,
     kernels=lambda model: model.conv.weight.detach().numpy()[:, 0].copy(),
-    input_shape=(1, 6, 6),
     defaults=DEFAULTS,
     summary=learned_summary,
 )

@@ -59,7 +59,6 @@ LINEAR = Recipe(
     data=tinycnn.stripe_data,
     class_names=tinycnn.stripe_class_names,
     kernels=None,
-    input_shape=(1, 8, 8),
     defaults=tinycnn.DEFAULTS,
 )
 RECIPES = {"tinycnn": tinycnn.RECIPE, "mlp": mlp.RECIPE, "linear": LINEAR}

@@ -75,7 +75,6 @@ RECIPE = Recipe(
     data=tinycnn.stripe_data,
     class_names=tinycnn.stripe_class_names,
     kernels=None,
-    input_shape=(1, 8, 8),
     defaults=DEFAULTS,
     config=MLPConfig,
 )

@@ -83,6 +83,5 @@ RECIPE = Recipe(
     data=stripe_data,
     class_names=stripe_class_names,
     kernels=conv_kernels,
-    input_shape=(1, 8, 8),
     defaults=DEFAULTS,
 )
