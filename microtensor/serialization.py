@@ -118,7 +118,7 @@ class _Encoder:
         if isinstance(obj, float | np.floating):
             return float(obj)
         if isinstance(obj, Tensor):
-            node = {"type": "tensor", "key": self._store(obj.data, obj, where)}
+            node = {"type": "tensor", "key": self._store(obj._array, obj, where)}
             return {**node, "requires_grad": True} if obj.requires_grad else node
         if isinstance(obj, np.ndarray):
             return {"type": "ndarray", "key": self._store(obj, obj, where)}

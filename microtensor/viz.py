@@ -34,7 +34,7 @@ def _describe_leaf(tensor: Tensor, names: dict[int, str]) -> str:
 def _grad_summary(grad: Any) -> str:
     if grad is None:
         return "grad=None"
-    data = np.asarray(grad.data if isinstance(grad, Tensor) else grad)
+    data = np.asarray(grad._array if isinstance(grad, Tensor) else grad)
     if data.size <= 4:
         return "grad=" + np.array2string(data.ravel(), precision=4, separator=", ")
     return f"grad: |max|={np.abs(data).max():.4g}"
@@ -47,7 +47,7 @@ def node_gradients(tensor: Tensor) -> dict[int, Tensor]:
     a second Tensor for each node's output, keeping the graph. Empty when ``tensor``
     has more than one element (no implicit gradient) or the graph was already released.
     """
-    if tensor.grad_fn is None or tensor.data.size != 1:
+    if tensor.grad_fn is None or tensor._array.size != 1:
         return {}
     nodes = topological_order([tensor.grad_fn])
     outputs = [node.output() for node in nodes]
@@ -56,6 +56,17 @@ def node_gradients(tensor: Tensor) -> dict[int, Tensor]:
     except RuntimeError:  # saved tensors already freed by a backward without retain_graph
         return {}
     return {id(node): g for node, g in zip(nodes, grads, strict=True) if g is not None}
+
+
+def _children(node: Any) -> list[Any]:
+    """What ``node`` was applied to: the node that made each input (as ``apply`` saw it),
+    or the input Tensor itself for a leaf or a constant."""
+    parents = node.parents or (None,) * len(node.inputs)
+    return [
+        parent if parent is not None else argument
+        for argument, parent in zip(node.inputs, parents, strict=True)
+        if isinstance(argument, Tensor)
+    ]
 
 
 def text_tree(
@@ -105,8 +116,7 @@ def text_tree(
         if depth >= max_depth:
             lines.append(indent + "  ...")
             continue
-        children = [arg for arg in node.inputs if isinstance(arg, Tensor)]
-        for child in reversed(children):
+        for child in reversed(_children(node)):
             stack.append((child, depth + 1))
     return "\n".join(lines)
 
@@ -136,11 +146,9 @@ def to_dot(tensor: Tensor, names: dict[str, Tensor] | None = None, show_grad: bo
         if id(node) in op_grads:
             label += "\\n" + _grad_summary(op_grads[id(node)])
         lines.append(f'  {name(node, "n")} [shape=ellipse, label="{label}"];')
-        for argument in node.inputs:
+        for argument in _children(node):
             if not isinstance(argument, Tensor):
-                continue
-            if argument.grad_fn is not None:
-                lines.append(f"  {name(argument.grad_fn, 'n')} -> {name(node, 'n')};")
+                lines.append(f"  {name(argument, 'n')} -> {name(node, 'n')};")
             else:
                 if id(argument) not in ids:
                     leaves.append(argument)

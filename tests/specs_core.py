@@ -164,6 +164,25 @@ def _index_adjoint_reference(grad: np.ndarray, key: object, shape: tuple[int, ..
     return counts.astype(grad.dtype).reshape(shape)
 
 
+@st.composite
+def _index_put(draw: st.DrawFn) -> tuple:
+    """Keys without repeated positions (a repeated write has no single derivative): basic
+    indices, boolean masks or distinct integers; the value of the indexed shape, or () or
+    a row that broadcasts into it."""
+    x = draw(mts.float_arrays(mts.shapes(min_dims=1, max_dims=3, max_side=3)))
+    distinct = st.lists(st.integers(0, x.shape[0] - 1), min_size=1, unique=True).map(np.array)
+    key = draw(st.one_of(hnp.basic_indices(x.shape), hnp.arrays(np.bool_, x.shape), distinct))
+    indexed = x[key].shape
+    value_shape = draw(st.sampled_from([indexed, (), indexed[-1:]]))
+    return (x, draw(mts.float_arrays(value_shape)), key), {}
+
+
+def _index_put_reference(x: np.ndarray, value: np.ndarray, key: object) -> np.ndarray:
+    out = x.copy()
+    out[key] = value
+    return out
+
+
 SPECS = [
     PrimitiveSpec(arithmetic.Add, _binary(), np.add, differentiable=(0, 1)),
     PrimitiveSpec(arithmetic.Mul, _binary(), np.multiply, differentiable=(0, 1)),
@@ -200,4 +219,5 @@ SPECS = [
     PrimitiveSpec(shape.SumTo, _sum_to(), _sum_to_reference),
     PrimitiveSpec(shape.Index, _index(), lambda x, key: np.asarray(x[key])),
     PrimitiveSpec(shape.IndexAdjoint, _index_adjoint(), _index_adjoint_reference),
+    PrimitiveSpec(shape.IndexPut, _index_put(), _index_put_reference, differentiable=(0, 1)),
 ]

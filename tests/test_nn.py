@@ -34,7 +34,7 @@ class Net(nn.Module):
 
 
 def arrays(module: nn.Module) -> dict[str, np.ndarray]:
-    return {name: p.data.copy() for name, p in module.named_parameters()}
+    return {name: p.data.numpy().copy() for name, p in module.named_parameters()}
 
 
 # ----- registration, names, order ------------------------------------------------------
@@ -198,7 +198,7 @@ def test_zero_grad_sets_none_or_new_zeros_without_touching_old_gradients() -> No
     net = Net()
     net(mt.randn(2, 4)).sum().backward()
     old = net.head.weight.grad
-    old_values = old.data.copy()
+    old_values = old.data.numpy().copy()
     net.zero_grad(set_to_none=False)
     assert net.head.weight.grad is not old
     np.testing.assert_array_equal(net.head.weight.grad.data, 0)
@@ -210,7 +210,7 @@ def test_zero_grad_sets_none_or_new_zeros_without_touching_old_gradients() -> No
 def test_to_float64_converts_in_place_keeping_parameter_objects() -> None:
     net = Net()
     weight = net.head.weight
-    before = weight.data.copy()
+    before = weight.data.numpy().copy()
     assert net.to(mt.float64) is net
     assert net.head.weight is weight and weight.dtype == np.float64
     np.testing.assert_array_equal(weight.data, before.astype(np.float64))
@@ -318,7 +318,7 @@ def test_relu_and_cross_entropy_loss() -> None:
     np.testing.assert_array_equal(nn.ReLU()(mt.tensor([-1.0, 0.0, 2.0])).numpy(), [0, 0, 2])
     logits = mt.tensor([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]])
     target = mt.tensor([0, 2])
-    log_p = logits.data - np.log(np.exp(logits.data).sum(1, keepdims=True))
+    log_p = logits.numpy() - np.log(np.exp(logits.numpy()).sum(1, keepdims=True))
     expected = -(log_p[0, 0] + log_p[1, 2]) / 2
     np.testing.assert_allclose(nn.CrossEntropyLoss()(logits, target).item(), expected, rtol=1e-6)
     per_sample = nn.CrossEntropyLoss(reduction="none")(logits, target)
@@ -366,7 +366,7 @@ def test_default_init_is_uniform_within_one_over_sqrt_fan_in(layer, fan_in) -> N
         weight = owner.weight
         fan = fan_in or weight.shape[1] * math.prod(weight.shape[2:])
         bound = 1 / math.sqrt(fan)
-        values = p.data
+        values = p.data.numpy()
         assert np.all(np.abs(values) <= bound), name
         if values.size >= 100:  # a uniform sample fills the interval, and is centred
             assert values.max() > 0.9 * bound and values.min() < -0.9 * bound
@@ -375,7 +375,7 @@ def test_default_init_is_uniform_within_one_over_sqrt_fan_in(layer, fan_in) -> N
 
 def test_init_draws_from_manual_seed_or_an_explicit_generator() -> None:
     mt.manual_seed(42)
-    first = nn.Linear(5, 3).weight.data.copy()
+    first = nn.Linear(5, 3).weight.data.numpy().copy()
     mt.manual_seed(42)
     np.testing.assert_array_equal(nn.Linear(5, 3).weight.data, first)
     state = mt.default_generator().bit_generator.state
@@ -403,13 +403,14 @@ def test_initialisers_bounds_and_statistics() -> None:
     bound = math.sqrt(2) * math.sqrt(3 / 300)  # gain * sqrt(3 / fan_in)
     assert np.abs(w.data).max() <= bound and np.abs(w.data).max() > 0.99 * bound
     nn.init.kaiming_normal_(w, mode="fan_out", generator=rng)
-    np.testing.assert_allclose(w.data.std(), math.sqrt(2 / (1 + 0)) / math.sqrt(200), rtol=0.02)
+    expected = math.sqrt(2 / (1 + 0)) / math.sqrt(200)
+    np.testing.assert_allclose(w.data.numpy().std(), expected, rtol=0.02)
     nn.init.xavier_uniform_(w, gain=2.0, generator=rng)
     assert np.abs(w.data).max() <= 2.0 * math.sqrt(6 / 500)
     nn.init.xavier_normal_(w, generator=rng)
-    np.testing.assert_allclose(w.data.std(), math.sqrt(2 / 500), rtol=0.02)
+    np.testing.assert_allclose(w.data.numpy().std(), math.sqrt(2 / 500), rtol=0.02)
     nn.init.normal_(w, mean=3.0, std=0.5, generator=rng)
-    np.testing.assert_allclose([w.data.mean(), w.data.std()], [3.0, 0.5], rtol=0.01)
+    np.testing.assert_allclose([w.data.numpy().mean(), w.data.numpy().std()], [3.0, 0.5], rtol=0.01)
     nn.init.uniform_(w, -2.0, -1.0, generator=rng)
     assert w.data.min() >= -2.0 and w.data.max() < -1.0
     assert nn.init.constant_(w, 0.25) is w and np.all(w.data == 0.25)

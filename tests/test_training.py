@@ -96,7 +96,7 @@ def test_tiny_cnn_gradients_match_finite_differences() -> None:
     model = nn.Sequential(
         nn.Conv2d(1, 3, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(27, 3)
     )
-    before = {name: p.data.copy() for name, p in model.named_parameters()}
+    before = {name: p.data.numpy().copy() for name, p in model.named_parameters()}
     x, y = stripes(rng, 4)
     report = check_module_gradients(model, mt.tensor(x), mt.tensor(y))
     assert report.passed

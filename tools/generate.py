@@ -94,6 +94,7 @@ def op_lines() -> list[str]:
         where += [f"`F.{op.name}`"] if op.functional else []
         where += [f"`Tensor.{m}`" for m in op.methods]
         where += [f"`Tensor.{op.reflected}`"] if op.reflected else []
+        where += [f"`Tensor.{name}`" for name in op.inplace]
         lines.append(
             f"- `{op.name}{signature(op.implementation)}`: {first_line(op.implementation)} "
             f"As {', '.join(where)}; in `{defined_in(op)}`."
@@ -122,7 +123,7 @@ def describe(name: str, obj: object) -> str:
 
 def tensor_own_lines() -> list[str]:
     """Tensor's members defined in tensor.py and the engine (the ops are listed above)."""
-    bound = {m for op in TABLE.values() for m in (*op.methods, op.reflected) if m}
+    bound = {m for op in TABLE.values() for m in (*op.methods, op.reflected, *op.inplace) if m}
     lines = []
     for name, member in sorted(vars(mt.Tensor).items()):
         if name in bound or (name.startswith("_") and name not in ("__init__",)):
@@ -225,15 +226,16 @@ def _method(name: str, member: Callable[..., Any], as_method: bool, where: str) 
 def render_tensor_stub() -> str:
     origin = {}
     for op in TABLE.values():
-        for method in (*op.methods, op.reflected):
+        for method in (*op.methods, op.reflected, *op.inplace):
             if method:
                 origin[method] = defined_in(op)
     body = [
-        "    data: np.ndarray",
+        "    _array: np.ndarray",
         "    grad: Tensor | None",
         "    requires_grad: bool",
         "    grad_fn: Any",
         "    _no_grad_reason: str | None",
+        "    _versions: VersionCounter | None",
     ]
     for name, member in sorted(vars(mt.Tensor).items()):
         if name in ("__slots__", "__module__", "__doc__", "__weakref__", "__annotations__"):
@@ -242,6 +244,10 @@ def render_tensor_stub() -> str:
             annotation = inspect.signature(member.fget).return_annotation
             body += [f"    # {first_line(member)}", "    @property",
                      f"    def {name}(self) -> {annotation}: ..."]
+            if member.fset is not None:
+                value = list(inspect.signature(member.fset).parameters.values())[1]
+                body += [f"    @{name}.setter",
+                         f"    def {name}(self, {value.name}: {value.annotation}) -> None: ..."]
         elif isinstance(member, staticmethod):
             body += ["    @staticmethod", *_method(name, member.__func__, False, "")]
         elif callable(member):
@@ -258,7 +264,9 @@ def render_tensor_stub() -> str:
         + "import numpy as np\nimport numpy.typing as npt\n\n"
         + "class Tensor:\n"
         + "\n".join(body)
-        + "\n\nclass MaxMin(NamedTuple):\n    values: Tensor\n    indices: Tensor\n\n"
+        + "\n\nclass VersionCounter:\n    owner: int\n    value: int\n"
+        + "    def __init__(self, owner: int) -> None: ...\n"
+        + "\nclass MaxMin(NamedTuple):\n    values: Tensor\n    indices: Tensor\n\n"
         + f"def zero_grad{signature(importlib.import_module('microtensor.core.tensor').zero_grad)}"
         + ": ...\n"
     )

@@ -40,11 +40,9 @@ def topological_order(roots: Sequence[Context]) -> list[Context]:
             continue
         visited.add(node)
         stack.append((node, True))
-        for argument, needs in zip(node.inputs, node.needs_input_grad, strict=True):
-            if needs:
-                parent = argument.grad_fn
-                if parent is not None and parent not in visited:
-                    stack.append((parent, False))
+        for parent in node.parents:
+            if parent is not None and parent not in visited:
+                stack.append((parent, False))
     finished.reverse()
     return finished
 
@@ -65,7 +63,7 @@ def _why_no_grad(tensor: Tensor) -> str:
 
 def _initial_gradient(output: Tensor, gradient: Any, index: int) -> Tensor:
     if gradient is None:
-        if output.data.size != 1:
+        if output._array.size != 1:
             raise RuntimeError(
                 f"grad can be implicitly created only for outputs with one element, "
                 f"but output {index} has shape {output.shape}: pass gradient= (a tensor "
@@ -73,7 +71,7 @@ def _initial_gradient(output: Tensor, gradient: Any, index: int) -> Tensor:
             )
         return Tensor._make(np.array(1, dtype=output.dtype).reshape(output.shape))
     if not isinstance(gradient, Tensor):
-        gradient = Tensor._make(np.asarray(gradient, dtype=output.data.dtype))
+        gradient = Tensor._make(np.asarray(gradient, dtype=output._array.dtype))
     if gradient.shape != output.shape:
         raise RuntimeError(
             f"Mismatch in shape: gradient has shape {gradient.shape} but output {index} "
@@ -133,16 +131,15 @@ def run_backward(
                     f"{node.function.__name__}.backward returned {len(input_grads)} "
                     f"gradients but apply() got {len(node.inputs)} positional arguments"
                 )
-            edges = zip(node.inputs, node.needs_input_grad, input_grads, strict=True)
-            for argument, needs, grad in edges:
+            edges = zip(node.inputs, node.parents, node.needs_input_grad, input_grads, strict=True)
+            for argument, parent, needs, grad in edges:
                 if not needs or grad is None:
                     continue
-                if grad.data.shape != argument.data.shape:
+                if grad._array.shape != argument._array.shape:
                     raise RuntimeError(
                         f"{node.function.__name__}.backward returned a gradient of shape "
                         f"{grad.shape} for an input of shape {argument.shape}"
                     )
-                parent = argument.grad_fn
                 if parent is None:
                     _deliver_to_leaf(argument, grad, inputs, leaf_results)
                 elif parent in node_grads:
@@ -180,7 +177,7 @@ def _deliver_to_leaf(
         if not grad_mode.enabled:
             # Own the array: the same gradient may reach several leaves, or be a
             # read-only broadcast view, and optimisers may update .grad in place.
-            grad = Tensor._make(grad.data.copy())
+            grad = Tensor._make(grad._array.copy())
         leaf.grad = grad
     else:
         leaf.grad = leaf.grad + grad

@@ -25,8 +25,6 @@ import numpy as np
 from microtensor.core import grad_mode
 from microtensor.core.tensor import Tensor
 
-_new_tensor = object.__new__
-
 REGISTRY: dict[str, type[Function]] = {}
 """Every Function subclass, by class name, in the order they were defined."""
 
@@ -47,20 +45,34 @@ _FREED = (
 _NO_GRAD_MODE = "it was computed while grad mode was off (in no_grad())"
 
 
+_MODIFIED = (
+    "one of the variables needed for gradient computation has been modified by an inplace "
+    "operation: [{dtype} tensor of shape {shape}], which is {what}, is at version {now}; "
+    "expected version {then} instead. Hint: {node} saved it for backward and it was changed "
+    "in place afterwards (by +=, an op ending in _, x[...] = ..., or an optimiser step); "
+    "compute out of place (x = x + 1) or change a clone() instead."
+)
+
+
 class Context:
     """The node of the graph that one ``Function.apply`` call creates.
 
     Attributes:
-        inputs: the positional arguments of ``apply`` (Tensors and others), the edges
-            of the graph.
+        inputs: the positional arguments of ``apply`` (Tensors and others).
+        parents: for each input that requires grad, the node that made it when ``apply``
+            ran (None for a leaf): the edges of the graph. Taken then, not read later from
+            the input, because an in-place op gives a Tensor a new ``grad_fn``.
         needs_input_grad: one bool per positional argument: is it a Tensor that
             requires grad?
     """
 
     function: type[Function]
     inputs: tuple[Any, ...] = ()
+    parents: tuple[Context | None, ...] = ()
     needs_input_grad: tuple[bool, ...] = ()
     _saved: tuple[Any, ...] | None = ()
+    _input_versions: tuple[int, ...] = ()
+    _output_version: tuple[Any, int] | None = None
     _output: Any = None
     _released = False
 
@@ -83,12 +95,26 @@ class Context:
     def _as_tensor(self, value: Any) -> Any:
         if not isinstance(value, np.ndarray):
             return value
-        for argument in self.inputs:
-            if isinstance(argument, Tensor) and argument.data is value:
+        for argument, version in zip(self.inputs, self._input_versions, strict=True):
+            if isinstance(argument, Tensor) and argument._array is value:
+                self._check_version(argument, argument._version, version)
                 return argument
         if value is self._output and self._output is not None:
+            if self._output_version is not None:
+                counter, version = self._output_version
+                self._check_version(self.output(), counter.value, version)
             return self.output()
         return Tensor._make(value)
+
+    def _check_version(self, tensor: Tensor, now: int, then: int) -> None:
+        """PyTorch's error when a saved tensor was changed in place after it was saved."""
+        if now != then:
+            node = tensor.grad_fn
+            what = f"output of {type(node).__name__}" if node is not None else "a leaf"
+            raise RuntimeError(_MODIFIED.format(
+                dtype=tensor.dtype, shape=tensor.shape, what=what, now=now, then=then,
+                node=type(self).__name__,
+            ))
 
     def output(self) -> Tensor:
         """A Tensor of this node's output, on this node: gradients that reach it go where
@@ -106,9 +132,15 @@ class Context:
 
 
 class Function:
-    """Base class of the primitives; see the module docstring for the contract."""
+    """Base class of the primitives; see the module docstring for the contract.
+
+    ``creates_view = True`` marks a primitive whose output may be a view of its first
+    input's memory (reshape, permute, basic indexing): when NumPy made it one, the output
+    shares the input's version counter, so an in-place change of either is seen by both.
+    """
 
     _node_class: type[Context] = Context
+    creates_view = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -131,18 +163,32 @@ class Function:
         """Run ``forward`` on the arrays of ``args`` and record the node if needed."""
         ctx = cls._node_class()
         output = cls.forward(
-            ctx, *[arg.data if isinstance(arg, Tensor) else arg for arg in args], **kwargs
+            ctx, *[arg._array if isinstance(arg, Tensor) else arg for arg in args], **kwargs
         )
         if type(output) is not np.ndarray:  # e.g. np.exp of a 0-d array gives a scalar
             scalar, output = output, np.asarray(output)
             if ctx._saved:  # the saved output must stay the output (second derivatives)
                 ctx._saved = tuple(output if v is scalar else v for v in ctx._saved)
+        versions = None
+        if cls.creates_view and np.may_share_memory(output, args[0]._array):
+            versions = args[0]._version_counter()
         if not grad_mode.enabled:
-            return Tensor._make(output, None, _NO_GRAD_MODE)
+            return Tensor._make(output, None, _NO_GRAD_MODE, versions)
         needs = [isinstance(arg, Tensor) and arg.requires_grad for arg in args]
         if True not in needs:
-            return Tensor._make(output)
+            return Tensor._make(output, None, None, versions)
         ctx.inputs = args
+        ctx.parents = tuple(
+            [arg.grad_fn if need else None for arg, need in zip(args, needs, strict=True)]
+        )
         ctx.needs_input_grad = tuple(needs)
         ctx._output = output
-        return Tensor._make(output, ctx)
+        result = Tensor._make(output, ctx, None, versions)
+        if ctx._saved:  # note the versions of what was saved, to catch in-place changes
+            ctx._input_versions = tuple(
+                [arg._version if isinstance(arg, Tensor) else 0 for arg in args]
+            )
+            if any(value is output for value in ctx._saved):
+                counter = result._version_counter()
+                ctx._output_version = (counter, counter.value)
+        return result

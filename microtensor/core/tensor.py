@@ -30,54 +30,107 @@ class Tensor:
     """An n-dimensional array that can record the operations applied to it.
 
     Attributes:
-        data: the ``numpy.ndarray`` holding the values.
+        data: the values as a Tensor that shares this one's memory and requires no grad
+            (PyTorch's ``.data``); ``numpy()`` gives the NumPy array itself.
         grad: the accumulated gradient (a Tensor) after ``backward``, or None.
         requires_grad: whether operations on this tensor are recorded.
         grad_fn: the graph node that produced this tensor, or None for a leaf.
+        _array: the ``numpy.ndarray`` holding the values (what the library computes with).
+        _versions: the version counter, shared with every view of the same memory (made on
+            first use; see ``_version`` and ``_bump_version``).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_no_grad_reason", "__weakref__")
+    __slots__ = (
+        "_array", "grad", "requires_grad", "grad_fn", "_no_grad_reason", "_versions",
+        "__weakref__",
+    )
     __array_priority__ = 1000  # ndarray op Tensor defers to Tensor's reflected method
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         if isinstance(data, Tensor):
-            data = data.data
+            data = data._array
         self._set(dtypes.as_array(data, dtype), None, None)
         if requires_grad:
             self.requires_grad_(True)
 
-    def _set(self, data: np.ndarray, grad_fn: Any, no_grad_reason: str | None) -> Tensor:
+    def _set(
+        self, data: np.ndarray, grad_fn: Any, no_grad_reason: str | None,
+        versions: VersionCounter | None = None,
+    ) -> Tensor:
         """Fill every slot: the one place a Tensor is put together (see ``_make``)."""
-        self.data = data
+        self._array = data
         self.grad = None
         self.grad_fn = grad_fn
         self.requires_grad = grad_fn is not None
         self._no_grad_reason = no_grad_reason
+        self._versions = versions
         return self
 
     @staticmethod
-    def _make(data: Any, grad_fn: Any = None, no_grad_reason: str | None = None) -> Tensor:
+    def _make(
+        data: Any, grad_fn: Any = None, no_grad_reason: str | None = None,
+        versions: VersionCounter | None = None,
+    ) -> Tensor:
         """Wrap an array without copying: how the engine, the primitives and the library
-        build Tensors. ``no_grad_reason`` says why it does not require grad, for errors."""
+        build Tensors. ``no_grad_reason`` says why it does not require grad, for errors;
+        ``versions`` is the version counter of the memory, when it is a view."""
         return _new(Tensor)._set(
-            data if type(data) is np.ndarray else np.asarray(data), grad_fn, no_grad_reason
+            data if type(data) is np.ndarray else np.asarray(data), grad_fn, no_grad_reason,
+            versions,
         )
+
+    # ----- memory: .data, views and the version counter ------------------------------
+    def _version_counter(self) -> VersionCounter:
+        """The counter shared with the views of this memory (made on first use)."""
+        if self._versions is None:
+            self._versions = VersionCounter(id(self))
+        return self._versions
+
+    def _is_view(self) -> bool:
+        """Whether this tensor reads memory that another tensor owns (a view, ``.data``)."""
+        return self._versions is not None and self._versions.owner != id(self)
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has seen (PyTorch's ``_version``)."""
+        return 0 if self._versions is None else self._versions.value
+
+    def _bump_version(self) -> None:
+        """Record an in-place change of the memory (every view sees it)."""
+        self._version_counter().value += 1
+
+    def _view(self, array: np.ndarray, grad_fn: Any = None, reason: str | None = None) -> Tensor:
+        """A Tensor over ``array``, a view of this tensor's memory: same version counter."""
+        return _new(Tensor)._set(array, grad_fn, reason, self._version_counter())
+
+    @property
+    def data(self) -> Tensor:
+        """The values, as a Tensor sharing this one's memory and version counter, outside
+        the graph: ``p.data.add_(...)`` changes ``p`` without being recorded."""
+        return self._view(self._array)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data: expected a Tensor, got {type(value).__name__}")
+        self._array = value._array
+        self._versions = value._version_counter()
 
     # ----- attributes -------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
         """The size of each dimension, a tuple (``torch.Size`` in PyTorch)."""
-        return self.data.shape
+        return self._array.shape
 
     @property
     def dtype(self) -> np.dtype:
         """The element type (``mt.float32``, ``mt.float64``, ``mt.int64``, ``mt.bool``)."""
-        return self.data.dtype
+        return self._array.dtype
 
     @property
     def ndim(self) -> int:
         """The number of dimensions."""
-        return self.data.ndim
+        return self._array.ndim
 
     @property
     def is_leaf(self) -> bool:
@@ -91,15 +144,15 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         """The shape, or the size of dimension ``dim``."""
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._array.shape if dim is None else self._array.shape[dim]
 
     def numel(self) -> int:
         """The number of elements."""
-        return int(self.data.size)
+        return int(self._array.size)
 
     def dim(self) -> int:
         """The number of dimensions."""
-        return self.data.ndim
+        return self._array.ndim
 
     # ----- conversion --------------------------------------------------------------
     def numpy(self) -> npt.NDArray[Any]:
@@ -109,7 +162,7 @@ class Tensor:
                 "Can't call numpy() on a Tensor that requires grad: use "
                 "tensor.detach().numpy() instead"
             )
-        return self.data
+        return self._array
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]:
         array = self.numpy()
@@ -117,21 +170,21 @@ class Tensor:
 
     def item(self) -> Any:
         """The one element as a Python number."""
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise RuntimeError(
-                f"item(): a Tensor with {self.data.size} elements (shape {self.shape}) "
+                f"item(): a Tensor with {self._array.size} elements (shape {self.shape}) "
                 "cannot be converted to a Python scalar; it needs exactly one element"
             )
-        return self.data.item()
+        return self._array.item()
 
     def tolist(self) -> Any:
         """The elements as (nested) Python lists of numbers."""
-        return self.data.tolist()
+        return self._array.tolist()
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares memory, as in PyTorch)."""
         reason = "it was detached from the graph with detach()" if self.requires_grad else None
-        return Tensor._make(self.data, None, reason)
+        return self._view(self._array, None, reason)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Start (or stop) recording operations on this leaf; returns the tensor."""
@@ -140,10 +193,10 @@ class Tensor:
                 "requires_grad_(): only leaf tensors can change requires_grad; use "
                 "detach() to make a new leaf from a computed tensor"
             )
-        if requires_grad and not dtypes.is_floating(self.data.dtype):
+        if requires_grad and not dtypes.is_floating(self._array.dtype):
             raise RuntimeError(
                 f"Only Tensors of floating point dtype can require gradients, but this "
-                f"tensor has dtype {self.data.dtype}; convert it with .to(mt.float32) "
+                f"tensor has dtype {self._array.dtype}; convert it with .to(mt.float32) "
                 "or .to(mt.float64) first"
             )
         self.requires_grad = bool(requires_grad)
@@ -153,17 +206,36 @@ class Tensor:
     __hash__ = object.__hash__  # the op table's __eq__ compares elementwise, as PyTorch
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise RuntimeError(
                 f"Boolean value of Tensor with more than one value is ambiguous "
                 f"(shape {self.shape}); use .any() or .all() on the array"
             )
-        return bool(self.data)
+        return bool(self._array)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._array.dtype.kind not in "iu" or self._array.size != 1:
+            raise TypeError(
+                f"only integer tensors of a single element can be converted to an index, "
+                f"got dtype {self.dtype} and shape {self.shape}"
+            )
+        return int(self._array.item())
+
+    def __format__(self, spec: str) -> str:
+        if self._array.ndim == 0:
+            return format(self._array.item(), spec)
+        return format(repr(self), spec)
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._array.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
         return (self[i] for i in range(len(self)))  # type: ignore[index]
@@ -172,15 +244,29 @@ class Tensor:
         return self
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self._array, separator=", ", prefix="tensor(")
         extras = []
-        if self.data.dtype not in (dtypes.get_default_dtype(), np.int64, np.bool_):
-            extras.append(f"dtype={self.data.dtype}")
+        if self._array.dtype not in (dtypes.get_default_dtype(), np.int64, np.bool_):
+            extras.append(f"dtype={self._array.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
+
+
+class VersionCounter:
+    """How many times some memory was changed in place; shared by a tensor and its views.
+
+    ``save_for_backward`` notes the version of what it saves, and ``saved_tensors``
+    refuses a value whose version moved on since: backward would read changed numbers.
+    """
+
+    __slots__ = ("owner", "value")
+
+    def __init__(self, owner: int) -> None:
+        self.owner = owner  # id() of the tensor that owns the memory; its views share this
+        self.value = 0
 
 
 class MaxMin(NamedTuple):
@@ -200,4 +286,4 @@ def zero_grad(tensors: Any, set_to_none: bool = True) -> None:
         if set_to_none or tensor.grad is None:
             tensor.grad = None
         else:
-            tensor.grad = Tensor._make(np.zeros_like(tensor.grad.data))
+            tensor.grad = Tensor._make(np.zeros_like(tensor.grad._array))

@@ -7,14 +7,17 @@ import numpy as np
 import numpy.typing as npt
 
 class Tensor:
-    data: np.ndarray
+    _array: np.ndarray
     grad: Tensor | None
     requires_grad: bool
     grad_fn: Any
     _no_grad_reason: str | None
+    _versions: VersionCounter | None
     # The dimensions in reverse order (a matrix transposed).
     @property
     def T(self) -> Tensor: ...
+    # ``|input|``, elementwise (its gradient at 0 is 0).
+    def __abs__(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # ``input + other``, broadcasting as NumPy does.
     def __add__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]: ...
@@ -22,6 +25,8 @@ class Tensor:
     def __bool__(self) -> bool: ...
     # ``input == other`` elementwise, a bool Tensor.
     def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]  # microtensor/ops/arithmetic.py
+    def __float__(self) -> float: ...
+    def __format__(self, spec: str) -> str: ...
     # ``input >= other`` elementwise, a bool Tensor.
     def __ge__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input[key]``: ints, slices, None, Ellipsis, integer or bool arrays/tensors.
@@ -30,8 +35,20 @@ class Tensor:
     def __gt__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # Return hash(self).
     def __hash__(self, /): ...
+    # In place: ``add`` written into this tensor's memory; returns it.
+    def __iadd__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``mul`` written into this tensor's memory; returns it.
+    def __imul__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    def __index__(self) -> int: ...
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None: ...
+    def __int__(self) -> int: ...
+    # In place: ``pow`` written into this tensor's memory; returns it.
+    def __ipow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``sub`` written into this tensor's memory; returns it.
+    def __isub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __iter__(self) -> Iterator[Tensor]: ...
+    # In place: ``div`` written into this tensor's memory; returns it.
+    def __itruediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input <= other`` elementwise, a bool Tensor.
     def __le__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __len__(self) -> int: ...
@@ -61,31 +78,57 @@ class Tensor:
     def __rsub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``other truediv self``: ``div(other, self)``.
     def __rtruediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input[key] = value``, in place: basic, integer-array and boolean-mask indices;
+    def __setitem__(self, key: Any, value: Any) -> None: ...  # microtensor/ops/shape.py
     # ``input - other``, computed as ``input + (-other)``.
     def __sub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input / other``, true division, broadcasting as NumPy does.
     def __truediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # Record an in-place change of the memory (every view sees it).
+    def _bump_version(self) -> None: ...
+    # Whether this tensor reads memory that another tensor owns (a view, ``.data``).
+    def _is_view(self) -> bool: ...
     @staticmethod
     # Wrap an array without copying: how the engine, the primitives and the library
-    def _make(data: Any, grad_fn: Any = None, no_grad_reason: str | None = None) -> Tensor: ...
+    def _make(data: Any, grad_fn: Any = None, no_grad_reason: str | None = None, versions: VersionCounter | None = None) -> Tensor: ...
     # Fill every slot: the one place a Tensor is put together (see ``_make``).
-    def _set(self, data: np.ndarray, grad_fn: Any, no_grad_reason: str | None) -> Tensor: ...
+    def _set(self, data: np.ndarray, grad_fn: Any, no_grad_reason: str | None, versions: VersionCounter | None = None) -> Tensor: ...
+    # How many in-place changes this tensor's memory has seen (PyTorch's ``_version``).
+    @property
+    def _version(self) -> int: ...
+    # The counter shared with the views of this memory (made on first use).
+    def _version_counter(self) -> VersionCounter: ...
+    # A Tensor over ``array``, a view of this tensor's memory: same version counter.
+    def _view(self, array: np.ndarray, grad_fn: Any = None, reason: str | None = None) -> Tensor: ...
     # ``|input|``, elementwise (its gradient at 0 is 0).
     def abs(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # In place: ``abs`` written into this tensor's memory; returns it.
+    def abs_(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # ``input + other``, broadcasting as NumPy does.
     def add(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``add`` written into this tensor's memory; returns it.
+    def add_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # Index of the first maximum (of the flattened tensor when ``dim`` is None).
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
     # Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``backward`` above).
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None: ...  # microtensor/core/engine.py
     # A copy with its own memory; one that requires grad stays in the graph.
     def clone(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # In place: ``copy`` written into this tensor's memory; returns it.
+    def copy_(self, src: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # The values, as a Tensor sharing this one's memory and version counter, outside
+    @property
+    def data(self) -> Tensor: ...
+    @data.setter
+    def data(self, value: Tensor) -> None: ...
     # The same data, cut from the graph (shares memory, as in PyTorch).
     def detach(self) -> Tensor: ...
     # The number of dimensions.
     def dim(self) -> int: ...
     # ``input / other``, true division, broadcasting as NumPy does.
     def div(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``div`` written into this tensor's memory; returns it.
+    def div_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The tensor in float64.
     def double(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # The element type (``mt.float32``, ``mt.float64``, ``mt.int64``, ``mt.bool``).
@@ -95,8 +138,12 @@ class Tensor:
     def eq(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``e ** input``, elementwise.
     def exp(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # In place: ``exp`` written into this tensor's memory; returns it.
+    def exp_(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # The tensor repeated along dimensions of size 1 (and new leading ones) to ``sizes``;
     def expand(self, *sizes: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # In place: ``fill`` written into this tensor's memory; returns it.
+    def fill_(self, value: Any) -> Tensor: ...  # microtensor/ops/shape.py
     # Dimensions ``start_dim`` to ``end_dim`` merged into one.
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: ...  # microtensor/ops/shape.py
     # The tensor in float32.
@@ -128,6 +175,8 @@ class Tensor:
     def min(self, dim: int | None = None, keepdim: bool = False) -> Any: ...  # microtensor/ops/reduction.py
     # ``input * other``, elementwise, broadcasting as NumPy does.
     def mul(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``mul`` written into this tensor's memory; returns it.
+    def mul_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The number of dimensions.
     @property
     def ndim(self) -> int: ...
@@ -135,6 +184,8 @@ class Tensor:
     def ne(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``-input``.
     def neg(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``neg`` written into this tensor's memory; returns it.
+    def neg_(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The number of elements.
     def numel(self) -> int: ...
     # The array itself (shared memory). Refused when it requires grad, as in PyTorch.
@@ -143,6 +194,8 @@ class Tensor:
     def permute(self, *dims: Any) -> Tensor: ...  # microtensor/ops/shape.py
     # ``input ** exponent``; a Tensor exponent (or a number base) is exp(exponent * log(input)).
     def pow(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``pow`` written into this tensor's memory; returns it.
+    def pow_(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``max(input, 0)``, elementwise, with relu'(0) = 0.
     def relu(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # Start (or stop) recording operations on this leaf; returns the tensor.
@@ -164,6 +217,8 @@ class Tensor:
     def squeeze(self, dim: int | None = None) -> Tensor: ...  # microtensor/ops/shape.py
     # ``input - other``, computed as ``input + (-other)``.
     def sub(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``sub`` written into this tensor's memory; returns it.
+    def sub_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The sum over ``dim`` (an int or several; all elements when None).
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
     # The hyperbolic tangent, elementwise.
@@ -178,6 +233,13 @@ class Tensor:
     def unsqueeze(self, dim: int) -> Tensor: ...  # microtensor/ops/shape.py
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def view(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # In place: ``zero`` written into this tensor's memory; returns it.
+    def zero_(self) -> Tensor: ...  # microtensor/ops/shape.py
+
+class VersionCounter:
+    owner: int
+    value: int
+    def __init__(self, owner: int) -> None: ...
 
 class MaxMin(NamedTuple):
     values: Tensor

@@ -159,17 +159,17 @@ def _numerical(
     arguments = list(inputs)
     works = []
     for p in positions:
-        work = np.array(inputs[p].data, dtype=np.float64, order="C")
+        work = np.array(inputs[p]._array, dtype=np.float64, order="C")
         leaf = Tensor._make(work, None)
         leaf.requires_grad = True
         arguments[p] = leaf
         works.append(work)
     floats = [k for k, out in enumerate(outputs) if is_float(out)]
-    ends = np.cumsum([outputs[k].data.size for k in floats])[:-1]
+    ends = np.cumsum([outputs[k]._array.size for k in floats])[:-1]
 
     def stacked() -> np.ndarray:
         values = evaluate(func, arguments)
-        return np.concatenate([np.zeros(0), *(_flat(values[k].data) for k in floats)])
+        return np.concatenate([np.zeros(0), *(_flat(values[k]._array) for k in floats)])
 
     result: Pairs = {}
     for i, work in enumerate(works):
@@ -198,15 +198,15 @@ def analytical_jacobian(
         if not is_float(out):
             continue
         for i, x in enumerate(wrt):
-            result[k, i] = np.zeros((out.data.size, x.data.size))
+            result[k, i] = np.zeros((out._array.size, x._array.size))
         if not out.requires_grad:  # does not depend on the inputs: a zero Jacobian
             continue
-        for m in range(out.data.size):
+        for m in range(out._array.size):
             one_hot = np.zeros(out.shape, dtype=out.dtype)
             one_hot.flat[m] = 1.0
             for i, g in enumerate(_vector_jacobian_product(out, wrt, one_hot)):
                 if g is not None:
-                    result[k, i][m, :] = g.data.reshape(-1)
+                    result[k, i][m, :] = g._array.reshape(-1)
     return result
 
 
@@ -224,6 +224,6 @@ def analytical_projection(
         if not is_float(out):
             continue
         for i, g in enumerate(_vector_jacobian_product(out, wrt, u[k])):
-            value = 0.0 if g is None else float(np.sum(g.data * v[i]))
+            value = 0.0 if g is None else float(np.sum(g._array * v[i]))
             result[k, i] = np.array([[value]])
     return result

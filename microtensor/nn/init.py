@@ -66,7 +66,8 @@ def _fan(tensor: Tensor, mode: str) -> int:
 
 
 def _fill(tensor: Tensor, values: Any) -> Tensor:
-    tensor.data[...] = values  # casts to the tensor's dtype, in place
+    tensor._array[...] = values  # casts to the tensor's dtype, in place
+    tensor._bump_version()
     return tensor
 
 

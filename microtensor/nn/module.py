@@ -280,10 +280,10 @@ class Module:
                 f"nn.Module.to only accepts floating point dtypes, but got desired dtype={target}"
             )
         for tensor in [*self.parameters(), *self.buffers()]:
-            if dtypes.is_floating(tensor.data.dtype):
-                tensor.data = tensor.data.astype(target, copy=False)
+            if dtypes.is_floating(tensor._array.dtype):
+                tensor._array = tensor._array.astype(target, copy=False)
                 if tensor.grad is not None:
-                    tensor.grad = Tensor._make(tensor.grad.data.astype(target), None)
+                    tensor.grad = Tensor._make(tensor.grad._array.astype(target), None)
         return self
 
     def float(self) -> Module:

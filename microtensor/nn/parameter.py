@@ -26,7 +26,7 @@ class Parameter(Tensor):
         if data is None:
             array = np.empty((0,), dtype=dtypes.get_default_dtype())
         elif isinstance(data, Tensor):
-            array = data.data
+            array = data._array
         elif isinstance(data, np.ndarray):
             array = data
         else:
@@ -40,8 +40,8 @@ class Parameter(Tensor):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
         """``copy.deepcopy``: a new Parameter with copies of the array and the gradient."""
-        copied = Parameter(self.data.copy(), self.requires_grad)
+        copied = Parameter(self._array.copy(), self.requires_grad)
         if self.grad is not None:
-            copied.grad = Tensor._make(self.grad.data.copy(), None)
+            copied.grad = Tensor._make(self.grad._array.copy(), None)
         memo[id(self)] = copied
         return copied

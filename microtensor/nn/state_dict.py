@@ -82,12 +82,13 @@ def load_state_dict(module: Any, state_dict: Mapping[str, Any], strict: bool) ->
                 f"model is {target.shape}."
             )
         else:
-            arrays[key] = value.data if isinstance(value, Tensor) else value
+            arrays[key] = value._array if isinstance(value, Tensor) else value
     if errors:
         raise RuntimeError(
             f"Error(s) in loading state_dict for {type(module).__name__}:"
             "\n\t" + "\n\t".join(errors)
         )
     for key, array in arrays.items():
-        np.copyto(own[key].data, array, casting="unsafe")
+        np.copyto(own[key]._array, array, casting="unsafe")
+        own[key]._bump_version()
     return IncompatibleKeys(missing, unexpected)

@@ -136,37 +136,39 @@ class Pow(Function):
 # ----- the public ops ---------------------------------------------------------------
 
 
-@public(methods=("add", "__add__"), reflected="__radd__")
+@public(methods=("add", "__add__"), reflected="__radd__", inplace=("add_", "__iadd__"))
 def add(input: Any, other: Any) -> Tensor:
     """``input + other``, broadcasting as NumPy does."""
     return Add.apply(input, other)
 
 
-@public(methods=("sub", "__sub__"), reflected="__rsub__")
+@public(methods=("sub", "__sub__"), reflected="__rsub__", inplace=("sub_", "__isub__"))
 def sub(input: Any, other: Any) -> Tensor:
     """``input - other``, computed as ``input + (-other)``."""
     return Add.apply(input, Neg.apply(other) if isinstance(other, Tensor) else -other)
 
 
-@public(methods=("mul", "__mul__"), reflected="__rmul__")
+@public(methods=("mul", "__mul__"), reflected="__rmul__", inplace=("mul_", "__imul__"))
 def mul(input: Any, other: Any) -> Tensor:
     """``input * other``, elementwise, broadcasting as NumPy does."""
     return Mul.apply(input, other)
 
 
-@public(methods=("div", "__truediv__"), reflected="__rtruediv__")
+@public(
+    methods=("div", "__truediv__"), reflected="__rtruediv__", inplace=("div_", "__itruediv__")
+)
 def div(input: Any, other: Any) -> Tensor:
     """``input / other``, true division, broadcasting as NumPy does."""
     return Div.apply(input, other)
 
 
-@public(methods=("neg", "__neg__"))
+@public(methods=("neg", "__neg__"), inplace=("neg_",))
 def neg(input: Tensor) -> Tensor:
     """``-input``."""
     return Neg.apply(input)
 
 
-@public(methods=("pow", "__pow__"), reflected="__rpow__")
+@public(methods=("pow", "__pow__"), reflected="__rpow__", inplace=("pow_", "__ipow__"))
 def pow(input: Any, exponent: Any) -> Tensor:
     """``input ** exponent``; a Tensor exponent (or a number base) is exp(exponent * log(input))."""
     if not isinstance(input, Tensor):  # 2 ** t
@@ -184,7 +186,7 @@ def sqrt(input: Tensor) -> Tensor:
 
 def _compare(compare: Callable[[Any, Any], Any], input: Tensor, other: Any) -> Tensor:
     """A bool Tensor, outside the graph (comparisons have no gradient)."""
-    return Tensor._make(compare(input.data, other.data if isinstance(other, Tensor) else other))
+    return Tensor._make(compare(input._array, other._array if isinstance(other, Tensor) else other))
 
 
 @public(methods=("eq", "__eq__"))

@@ -118,7 +118,7 @@ class Conv2d(Function):
         if needs_w:
             grad_w = Conv2dWeight.apply(
                 x, grad_output, kernel_size=weight.shape[2:], stride=stride, padding=padding,
-                columns=columns.data,
+                columns=columns._array,
             )
         if needs_b:
             grad_b = Sum.apply(grad_output, dim=(0, 2, 3))

@@ -101,14 +101,12 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        mask = x > 0
-        ctx.save_for_backward(mask)
+        ctx.mask = x > 0
         return np.maximum(x, 0, dtype=x.dtype)  # +0.0 for negatives (x * mask gives -0.0)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        (mask,) = ctx.saved_tensors
-        return Mul.apply(grad_output, mask.data)
+        return Mul.apply(grad_output, ctx.mask)
 
 
 class Cast(Function):
@@ -127,7 +125,7 @@ class Cast(Function):
 # ----- the public ops ---------------------------------------------------------------
 
 
-@public()
+@public(inplace=("exp_",))
 def exp(input: Tensor) -> Tensor:
     """``e ** input``, elementwise."""
     return Exp.apply(input)
@@ -139,7 +137,7 @@ def log(input: Tensor) -> Tensor:
     return Log.apply(input)
 
 
-@public()
+@public(methods=("abs", "__abs__"), inplace=("abs_",))
 def abs(input: Tensor) -> Tensor:
     """``|input|``, elementwise (its gradient at 0 is 0)."""
     return Abs.apply(input)
@@ -168,7 +166,7 @@ def to(input: Tensor, dtype: Any) -> Tensor:
     """The tensor in ``dtype``; integer and bool results carry no gradient (PyTorch's rule)."""
     dtype = np.dtype(dtype)
     if not dtypes.is_floating(dtype):
-        return Tensor._make(input.data.astype(dtype))
+        return Tensor._make(input._array.astype(dtype))
     return Cast.apply(input, dtype=dtype)
 
 
@@ -189,4 +187,4 @@ def clone(input: Tensor) -> Tensor:
     """A copy with its own memory; one that requires grad stays in the graph."""
     if input.requires_grad:
         return Mul.apply(input, 1)
-    return Tensor._make(input.data.copy())
+    return Tensor._make(input._array.copy())

@@ -83,7 +83,7 @@ class CrossEntropy(Function):
         logits, probabilities = ctx.saved_tensors
         return CrossEntropyGrad.apply(
             logits, grad_output, index=ctx.index, weight=ctx.weight,
-            probabilities=probabilities.data,
+            probabilities=probabilities._array,
         )
 
 
@@ -151,7 +151,7 @@ def cross_entropy(
         raise TypeError(f"{op}: input must hold floating-point logits, got dtype {input.dtype}")
     if reduction not in REDUCTIONS:
         raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    labels = target.data if isinstance(target, Tensor) else np.asarray(target)
+    labels = target._array if isinstance(target, Tensor) else np.asarray(target)
     if labels.dtype.kind not in "iu":
         raise TypeError(
             f"{op}: target must hold integer class indices (int64), got dtype {labels.dtype}; "

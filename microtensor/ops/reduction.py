@@ -104,20 +104,20 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """The mean over ``dim`` (an int or several; all elements when None): sum times 1/count."""
     dims = normalize_dims(dim, input.ndim, "mean")
-    count = input.data.size if dims is None else math.prod(input.shape[d] for d in dims)
+    count = input._array.size if dims is None else math.prod(input.shape[d] for d in dims)
     return Sum.apply(input, dim=dims, keepdim=keepdim) * (1.0 / builtins.max(count, 1))
 
 
 def _extremum(input: Tensor, function: type[Max], dim: Any, keepdim: bool) -> Any:
     """``max``/``min``: a Tensor over all elements, or ``(values, indices)`` over ``dim``."""
     name = function.__name__.lower()
-    if input.data.size == 0:
+    if input._array.size == 0:
         raise RuntimeError(f"{name}(): expected a non-empty tensor, got shape {input.shape}")
     if dim is None:
         return function.apply(input)
     axis = dim_index(dim, input.ndim, name)
     values = function.apply(input, dim=axis, keepdim=keepdim)
-    indices = function.arg(input.data, axis=axis)
+    indices = function.arg(input._array, axis=axis)
     if keepdim:
         indices = np.expand_dims(indices, axis)
     return MaxMin(values, Tensor._make(indices.astype(np.int64)))
@@ -139,6 +139,6 @@ def min(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the first maximum (of the flattened tensor when ``dim`` is None)."""
     if dim is None:
-        return Tensor._make(np.asarray(np.argmax(input.data), dtype=np.int64))
+        return Tensor._make(np.asarray(np.argmax(input._array), dtype=np.int64))
     axis = dim_index(dim, input.ndim, "argmax")
-    return Tensor._make(np.argmax(input.data, axis=axis, keepdims=keepdim).astype(np.int64))
+    return Tensor._make(np.argmax(input._array, axis=axis, keepdims=keepdim).astype(np.int64))

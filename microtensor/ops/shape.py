@@ -14,13 +14,16 @@ from typing import Any
 import numpy as np
 
 from microtensor.core.function import Context, Function
+from microtensor.core.inplace import modify_in_place
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index, shape_args
 from microtensor.ops.table import public
 
 
 class Reshape(Function):
-    """``x.reshape(shape)``. The gradient is reshaped back."""
+    """``x.reshape(shape)``. The gradient is reshaped back. A view when NumPy can make one."""
+
+    creates_view = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -33,7 +36,9 @@ class Reshape(Function):
 
 
 class Permute(Function):
-    """``x.transpose(dims)``. The gradient is permuted by the inverse permutation."""
+    """``x.transpose(dims)``. The gradient is permuted by the inverse permutation. A view."""
+
+    creates_view = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
@@ -95,7 +100,12 @@ def sum_to(tensor: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 
 class Index(Function):
-    """``x[index]`` for basic and integer-array indices. The adjoint is ``IndexAdjoint``."""
+    """``x[index]`` for basic and integer-array indices. The adjoint is ``IndexAdjoint``.
+
+    A view for basic indices (ints, slices, None, Ellipsis), a copy for arrays, as NumPy's.
+    """
+
+    creates_view = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, index: Any) -> np.ndarray:
@@ -129,6 +139,32 @@ class IndexAdjoint(Function):
         return Index.apply(grad_output, ctx.index), None, None
 
 
+class IndexPut(Function):
+    """``x`` with ``value`` written at ``index`` (broadcast to ``x[index]``'s shape).
+
+    The out-of-place form of ``x[index] = value``. d/dx = g with zeros at ``index`` (those
+    entries were overwritten); d/dvalue = g[index], summed back to ``value``'s shape.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, value: Any, index: Any) -> np.ndarray:
+        output = x.copy()
+        output[index] = value
+        kept = np.ones(x.shape, dtype=x.dtype)
+        kept[index] = 0
+        ctx.kept, ctx.index, ctx.value_shape = kept, index, np.shape(value)
+        return output
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
+        needs_x, needs_value, _ = ctx.needs_input_grad
+        return (
+            grad_output * ctx.kept if needs_x else None,
+            sum_to(Index.apply(grad_output, ctx.index), ctx.value_shape) if needs_value else None,
+            None,
+        )
+
+
 # ----- the public ops ---------------------------------------------------------------
 
 
@@ -136,7 +172,7 @@ class IndexAdjoint(Function):
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     """The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``."""
     shape = shape_args(shape)
-    size = input.data.size
+    size = input._array.size
     known = math.prod(s for s in shape if s != -1)
     if shape.count(-1) == 1 and known > 0 and size % known == 0:
         shape = tuple(size // known if s == -1 else s for s in shape)
@@ -232,7 +268,7 @@ def _index_part(part: Any) -> Any:
             raise IndexError(
                 f"tensors used as indices must be long, int or bool tensors, got {part.dtype}"
             )
-        return part.data
+        return part._array
     if isinstance(part, list):
         return np.asarray(part)
     return part
@@ -246,3 +282,42 @@ def index(input: Tensor, key: Any) -> Tensor:
         return Index.apply(input, key)
     except IndexError as error:
         raise IndexError(f"index {key!r} into a tensor of shape {input.shape}: {error}") from None
+
+
+def _index_put(input: Tensor, key: Any, value: Any) -> Tensor:
+    try:
+        return IndexPut.apply(input, value, key)
+    except IndexError as error:
+        raise IndexError(f"index {key!r} into a tensor of shape {input.shape}: {error}") from None
+    except ValueError:
+        shape = np.shape(value._array if isinstance(value, Tensor) else value)
+        raise RuntimeError(
+            f"setitem: a value of shape {shape} cannot be broadcast to the indexed shape "
+            f"{np.shape(input._array[key])}"
+        ) from None
+
+
+@public(methods=("__setitem__",), function=False)
+def setitem(input: Tensor, key: Any, value: Any) -> None:
+    """``input[key] = value``, in place: basic, integer-array and boolean-mask indices;
+    recorded for backward (to ``input``'s old values and to ``value``) as in PyTorch."""
+    key = tuple(_index_part(p) for p in key) if isinstance(key, tuple) else _index_part(key)
+    modify_in_place(input, _index_put, key, value, name="__setitem__")
+
+
+@public(methods=(), inplace=("fill_",), function=False)
+def fill(input: Tensor, value: Any) -> Tensor:
+    """Every element set to ``value`` (a number or a one-element tensor)."""
+    return _index_put(input, Ellipsis, value)
+
+
+@public(methods=(), inplace=("zero_",), function=False)
+def zero(input: Tensor) -> Tensor:
+    """Every element set to 0."""
+    return _index_put(input, Ellipsis, 0)
+
+
+@public(methods=(), inplace=("copy_",), function=False)
+def copy(input: Tensor, src: Any) -> Tensor:
+    """The values of ``src``, broadcast to this tensor's shape and cast to its dtype."""
+    return _index_put(input, Ellipsis, src)

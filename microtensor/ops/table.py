@@ -10,7 +10,8 @@ the primitives it is made of (``microtensor/ops/*.py``) and declared with ``@pub
 The declaration says where PyTorch offers the op, and everything else is made from it,
 never written a second time:
 
-* ``Tensor`` methods and operators (``x.sum()``, ``x + y``): ``bind_tensor_methods``;
+* ``Tensor`` methods and operators (``x.sum()``, ``x + y``) and in-place variants
+  (``x.add_(1)``, ``x += 1``, through ``core/inplace.py``): ``bind_tensor_methods``;
 * ``mt.`` functions (``mt.sum(x)``) and ``F.`` functions (``F.relu(x)``): ``functions``;
 * ``docs/api.md`` and the editor stubs (``.pyi``): ``tools/generate.py`` reads ``TABLE``.
 
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from microtensor.core.inplace import modify_in_place
 from microtensor.core.tensor import Tensor
 
 
@@ -37,6 +39,8 @@ class Op:
         implementation: the function; its first parameter is the input Tensor.
         methods: names under which it is a ``Tensor`` method (``("add", "__add__")``).
         reflected: the reflected operator (``"__radd__"``: ``2 + x`` is ``add(2, x)``).
+        inplace: names of the in-place variants (``("add_", "__iadd__")``): the op's
+            result written into the tensor's own memory (``core/inplace.py``).
         function: whether it is an ``mt.`` function.
         functional: whether it is an ``F.`` (``microtensor.nn.functional``) function.
         tensor_first: whether the first argument must be a Tensor in ``mt.``/``F.`` calls
@@ -47,6 +51,7 @@ class Op:
     implementation: Callable[..., Any]
     methods: tuple[str, ...]
     reflected: str | None
+    inplace: tuple[str, ...]
     function: bool
     functional: bool
     tensor_first: bool
@@ -60,6 +65,7 @@ def public(
     *,
     methods: tuple[str, ...] | None = None,
     reflected: str | None = None,
+    inplace: tuple[str, ...] = (),
     function: bool = True,
     functional: bool = False,
     tensor_first: bool = True,
@@ -79,6 +85,7 @@ def public(
             implementation=implementation,
             methods=(name,) if methods is None else methods,
             reflected=reflected,
+            inplace=inplace,
             function=function,
             functional=functional,
             tensor_first=tensor_first,
@@ -97,13 +104,27 @@ def _reflect(implementation: Callable[..., Any], name: str) -> Callable[[Tensor,
     return reflected
 
 
+def _in_place(implementation: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return modify_in_place(self, implementation, *args, name=name, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (
+        f"In place: ``{implementation.__name__}`` written into this tensor's memory; returns it."
+    )
+    method.__wrapped__ = implementation  # type: ignore[attr-defined]  (its signature)
+    return method
+
+
 def bind_tensor_methods() -> None:
-    """Make every op's methods and operators attributes of ``Tensor``."""
+    """Make every op's methods, operators and in-place variants attributes of ``Tensor``."""
     for op in TABLE.values():
         for method in op.methods:
             setattr(Tensor, method, op.implementation)
         if op.reflected:
             setattr(Tensor, op.reflected, _reflect(op.implementation, op.reflected))
+        for name in op.inplace:
+            setattr(Tensor, name, _in_place(op.implementation, name))
 
 
 def _checked(op: Op) -> Callable[..., Any]:

@@ -89,20 +89,21 @@ class Adam(Optimizer):
             state = self.state[p]
             if not state:
                 state["step"] = 0
-                state["exp_avg"] = Tensor._make(np.zeros_like(p.data), None)
-                state["exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), None)
+                state["exp_avg"] = Tensor._make(np.zeros_like(p._array), None)
+                state["exp_avg_sq"] = Tensor._make(np.zeros_like(p._array), None)
                 if amsgrad:
-                    state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p.data), None)
+                    state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p._array), None)
             state["step"] = step = state["step"] + 1
-            m = state["exp_avg"].data
-            v = state["exp_avg_sq"].data
+            m = state["exp_avg"]._array
+            v = state["exp_avg_sq"]._array
             m += (1 - beta1) * (g - m)
             v *= beta2
             v += (1 - beta2) * g * g
             if amsgrad:
-                v_max = state["max_exp_avg_sq"].data
+                v_max = state["max_exp_avg_sq"]._array
                 np.maximum(v_max, v, out=v_max)
                 v = v_max
             step_size = lr / (1 - beta1**step)
             denominator = np.sqrt(v) / math.sqrt(1 - beta2**step) + eps
-            p.data -= step_size * m / denominator
+            p._array -= step_size * m / denominator
+            p._bump_version()

@@ -46,11 +46,11 @@ def gradient_of(p: Tensor, weight_decay: float, maximize: bool) -> np.ndarray:
     The array of ``p.grad`` is only read, never written: a gradient may be shared between
     leaves (``a + b`` hands the same one to both).
     """
-    g = p.grad.data  # type: ignore[union-attr]
+    g = p.grad._array  # type: ignore[union-attr]
     if maximize:
         g = -g
     if weight_decay != 0:
-        g = g + weight_decay * p.data
+        g = g + weight_decay * p._array
     return g
 
 
@@ -209,7 +209,7 @@ class Optimizer:
 
 def _copy(value: Any) -> Any:
     if isinstance(value, Tensor):
-        return Tensor._make(value.data.copy(), None)
+        return Tensor._make(value._array.copy(), None)
     return value
 
 
@@ -217,7 +217,7 @@ def _restore(name: str, value: Any, p: Tensor) -> Any:
     """One loaded state value: arrays copied into a Tensor of ``p``'s dtype."""
     if not isinstance(value, Tensor | np.ndarray):
         return value
-    array = value.data if isinstance(value, Tensor) else value
+    array = value._array if isinstance(value, Tensor) else value
     if name == "step":  # PyTorch keeps the step count in a tensor; here it is an int
         return int(array.item())
     if array.shape != p.shape:
@@ -225,5 +225,5 @@ def _restore(name: str, value: Any, p: Tensor) -> Any:
             f"loaded optimizer state {name!r} has shape {array.shape}, but its parameter "
             f"has shape {p.shape}"
         )
-    dtype = p.data.dtype if np.issubdtype(array.dtype, np.floating) else array.dtype
+    dtype = p._array.dtype if np.issubdtype(array.dtype, np.floating) else array.dtype
     return Tensor._make(array.astype(dtype, copy=True), None)

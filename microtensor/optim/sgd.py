@@ -82,8 +82,9 @@ class SGD(Optimizer):
                 if buffer is None:
                     buffer = state["momentum_buffer"] = Tensor._make(g.copy(), None)
                 else:
-                    b = buffer.data
+                    b = buffer._array
                     b *= momentum
                     b += (1 - dampening) * g if dampening else g
-                g = g + momentum * buffer.data if nesterov else buffer.data
-            p.data -= lr * g
+                g = g + momentum * buffer._array if nesterov else buffer._array
+            p._array -= lr * g
+            p._bump_version()

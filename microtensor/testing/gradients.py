@@ -119,7 +119,7 @@ def check_spec(
             f"{name} forward: dtype {output.dtype}, the reference gives {expected.dtype}"
         )
         np.testing.assert_allclose(
-            output.data, expected, rtol=1e-10, atol=1e-12,
+            output._array, expected, rtol=1e-10, atol=1e-12,
             err_msg=f"{name} forward differs from its NumPy reference",
         )
 

@@ -128,7 +128,7 @@ def check_module_gradients(
     def loss() -> Tensor:
         output = model(*args)
         value = loss_fn(output) if target is None else loss_fn(output, target)
-        if not isinstance(value, Tensor) or value.data.size != 1:
+        if not isinstance(value, Tensor) or value._array.size != 1:
             raise RuntimeError(
                 "check_module_gradients: the loss must be a Tensor with one element, got "
                 f"{type(value).__name__} of shape {getattr(value, 'shape', None)}"
@@ -143,9 +143,9 @@ def check_module_gradients(
     checks = []
     for name, parameter in named:
         grad = parameter.grad
-        analytical = np.zeros_like(parameter.data) if grad is None else grad.data
+        analytical = np.zeros_like(parameter._array) if grad is None else grad._array
         with no_grad():
-            numerical = central_differences(lambda: loss().data, parameter.data, eps)
+            numerical = central_differences(lambda: loss()._array, parameter._array, eps)
         numerical = numerical.reshape(parameter.shape)
         checks.append(_worst(name, analytical, numerical, floor))
     report = ModuleGradientReport(tuple(checks), rtol)
@@ -158,7 +158,7 @@ def check_module_gradients(
 
 
 def _float64(value: Any) -> Any:
-    array = value.data if isinstance(value, Tensor) else np.asarray(value)
+    array = value._array if isinstance(value, Tensor) else np.asarray(value)
     if dtypes.is_floating(array.dtype):
         array = array.astype(np.float64)
     return Tensor._make(array, None)
