@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from models.training import OPTIMIZERS, Recipe, RunConfig
+from models.training import OPTIMIZERS, Recipe, Run, RunConfig, load_checkpoint
 
 
 class CLIError(Exception):
@@ -66,6 +67,22 @@ def run_main(parser: Parser, argv: Sequence[str] | None) -> int:
     except BrokenPipeError:  # output piped into `head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def load_run(recipe: Recipe, path: str) -> Run:
+    """The run a checkpoint (or run folder) was taken from; any bad path or file (missing,
+    a folder without a checkpoint, empty, truncated, foreign, damaged) is a one-line error."""
+    try:
+        checkpoint = load_checkpoint(path, recipe)
+    except (OSError, ValueError) as error:
+        raise CLIError(str(error)) from None
+    except (EOFError, zipfile.BadZipFile) as error:  # until mt.load reports them as ValueError
+        raise CLIError(f"{path} is not a readable checkpoint ({error})") from None
+    try:
+        return Run.restore(recipe, checkpoint)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RuntimeError) as error:
+        damage = f"{type(error).__name__}: {error}"
+        raise CLIError(f"{path} is a damaged checkpoint ({damage})") from None
 
 
 def _number(kind: Callable[[str], Any], test: Callable[[Any], bool], what: str) -> Any:
