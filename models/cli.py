@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,9 +66,38 @@ def run_main(parser: Parser, argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print(f"{parser.prog}: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into `head`: stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:  # a file the system refused while running (disk full, ...)
+        if isinstance(error, BrokenPipeError):  # output piped into `head`: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        where = f": {error.filename}" if error.filename else ""
+        print(f"{parser.prog}: error: {error.strerror or error}{where}", file=sys.stderr)
         return 1
+
+
+def writable_file(path: str, flag: str) -> Path:
+    """``path`` as a file to write, checked before any work: its folder must exist."""
+    file = Path(path)
+    if file.is_dir():
+        raise CLIError(f"{flag} {path} is a folder; name a file")
+    folder = file.parent
+    if not folder.is_dir():
+        raise CLIError(f"{flag} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise CLIError(f"{flag} {path}: the folder {folder} is not writable")
+    return file
+
+
+def writable_folder(path: str | Path, flag: str) -> Path:
+    """``path`` as a folder to write into, made (and tried) before any work."""
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise CLIError(f"{flag} {path}: cannot write there ({error.strerror or error})") from None
+    return folder
 
 
 def load_run(recipe: Recipe, path: str) -> Run:

@@ -13,7 +13,6 @@ import argparse
 import dataclasses
 from collections.abc import Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +33,7 @@ from models.cli import (
     load_run,
     non_negative_int,
     positive_int,
+    writable_file,
 )
 from models.text import format_activation, format_confusion
 from models.training import (
@@ -191,6 +191,7 @@ def add_graph(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
 
 def graph(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
     """The graph behind one loss, as an indented tree (and as DOT text with ``--dot``)."""
+    dot = writable_file(args.dot, "--dot") if args.dot else None
     config = config_from_args(recipe, args, flags)
     run = Run(recipe, dataclasses.replace(config, train_size=args.batch, val_size=1))
     images, labels = run.train_x[: args.batch], run.train_y[: args.batch]
@@ -203,7 +204,7 @@ def graph(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
         "is an op (its Backward node) and its output shape, leaves are parameters and inputs"
     )
     print(viz.text_tree(loss, names=names, show_grad=args.grad))
-    if args.dot:
-        Path(args.dot).write_text(viz.to_dot(loss, names=names, show_grad=args.grad) + "\n")
+    if dot is not None:
+        dot.write_text(viz.to_dot(loss, names=names, show_grad=args.grad) + "\n")
         print(f"DOT text written to {args.dot} (render it with: dot -Tpng {args.dot} -o graph.png)")
     return 0

@@ -251,7 +251,11 @@ class Run:
         kernels = checkpoint["kernels"]
         run.kernels = [] if kernels is None else list(kernels)
         progress = checkpoint.get("progress")  # absent from checkpoints of whole epochs only
-        run.progress = None if progress is None else EpochProgress(**progress)
+        if progress is not None:
+            run.progress = EpochProgress(**progress)
+            np.random.default_rng().bit_generator.state = run.progress.shuffle_state  # valid?
+            if not isinstance(run.progress.step, int) or run.progress.step < 0:
+                raise ValueError(f"a step count of {run.progress.step!r}")
         return run
 
     def save(self, path: str | Path) -> None:
@@ -273,7 +277,9 @@ def load_checkpoint(path: str | Path, recipe: Recipe) -> dict[str, Any]:
     checkpoint = mt.load(path)
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
         raise ValueError(f"{path} is not a training-run checkpoint (written by `train`)")
-    config = checkpoint.get("config", {})
+    config = checkpoint.get("config")
+    if not isinstance(config, dict):
+        raise ValueError(f"{path} is a damaged checkpoint: its config is not a mapping")
     model = config.get("model", recipe.name)
     if model != recipe.name:  # before the fields: another model's config has other fields
         raise ValueError(f"{path} is a checkpoint of a {model} run, not of {recipe.name}")
@@ -282,4 +288,14 @@ def load_checkpoint(path: str | Path, recipe: Recipe) -> dict[str, Any]:
         checkpoint["config"] = config = {k: v for k, v in config.items() if k != "hidden"}
     if set(config) != names:
         raise ValueError(f"{path} has an unexpected config: {sorted(config)}")
+    for name, value in config.items():  # as the CLI's flags would have them
+        kind = type(recipe.defaults.get(name, ""))
+        number = isinstance(value, int if kind is int else int | float)
+        if kind is str:
+            good = isinstance(value, str)
+        else:  # counts are >= 1 (the seed >= 0), other numbers finite and >= 0
+            low = int(kind is int and name != "seed")
+            good = number and not isinstance(value, bool) and np.isfinite(value) and value >= low
+        if not good:
+            raise ValueError(f"{path} is a damaged checkpoint: config {name} = {value!r}")
     return checkpoint
