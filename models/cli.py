@@ -57,7 +57,7 @@ def run_main(parser: Parser, argv: Sequence[str] | None) -> int:
         args = parser.parse_args(argv)
         return int(args.handler(args))
     except CLIError as error:
-        text = str(error)
+        text = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
         prefix = "" if text.startswith(parser.prog) else f"{parser.prog}: error: "
         print(prefix + text, file=sys.stderr)
         return error.code
@@ -128,6 +128,13 @@ def _number(kind: Callable[[str], Any], test: Callable[[Any], bool], what: str) 
 
     parse.__name__ = what  # argparse names the type in its messages
     return parse
+
+
+def path(text: str) -> str:
+    """A path on the command line: any text but the empty one."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a path, got {text!r}")
+    return text
 
 
 positive_int = _number(int, lambda v: v > 0, "a positive integer")

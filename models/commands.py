@@ -32,6 +32,7 @@ from models.cli import (
     config_from_args,
     load_run,
     non_negative_int,
+    path,
     positive_int,
     writable_file,
 )
@@ -63,7 +64,7 @@ def _add_checkpoint_command(
 ) -> argparse.ArgumentParser:
     """A subcommand that reads ``--checkpoint`` (and checks ``--classes`` if the model has it)."""
     sub = add_command(subcommands, name, text, handler)
-    sub.add_argument("--checkpoint", required=True, help="a checkpoint or run folder")
+    sub.add_argument("--checkpoint", type=path, required=True, help="a checkpoint or run folder")
     if CLASSES in model_flags:
         sub.add_argument("--classes", type=int, choices=(3, 4), help="expected classes")
     return sub
@@ -148,7 +149,7 @@ def add_gradcheck(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     flags = (*model_flags, SEED)
     text = "every parameter's gradient against finite differences"
     sub = add_command(subcommands, "gradcheck", text, partial(gradcheck, recipe, flags))
-    sub.add_argument("--checkpoint", help="check a trained model instead of a fresh one")
+    sub.add_argument("--checkpoint", type=path, help="check a trained model instead of a fresh one")
     sub.add_argument("--batch", type=positive_int, default=8, help="images (default: 8)")
     add_config_flags(sub, flags, recipe.defaults)
 
@@ -185,7 +186,9 @@ def add_graph(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
         action="store_true",
         help="also show the gradient reaching each op and each parameter",
     )
-    sub.add_argument("--dot", help="also write the graph as Graphviz DOT text to this file")
+    sub.add_argument(
+        "--dot", type=path, help="also write the graph as Graphviz DOT text to this file"
+    )
     add_config_flags(sub, flags, recipe.defaults)
 
 

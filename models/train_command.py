@@ -24,6 +24,7 @@ from models.cli import (
     config_from_args,
     conflicting_flags,
     load_run,
+    path,
 )
 from models.interrupts import StopOnSignals
 from models.run_folder import (
@@ -51,12 +52,14 @@ def add_train(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     add_config_flags(sub, flags, recipe.defaults)
     sub.add_argument(
         "--out",
+        type=path,
         help="run folder (default: runs/<model>-<date>-<time>; with --resume, the resumed "
         "run's folder); one that holds a run needs --resume or --overwrite",
     )
     sub.add_argument(
         "--resume",
         metavar="CHECKPOINT",
+        type=path,
         help="continue a run from its checkpoint (or run folder) up to --epochs in total; "
         "bitwise as if it had never stopped",
     )

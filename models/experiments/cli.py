@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from models.cli import Parser, run_main, writable_folder
+from models.cli import Parser, path, run_main, writable_folder
 from models.experiments import accuracy, parameters
 from models.experiments.accuracy import FULL, QUICK, Results, Settings
 from models.experiments.results import results_markdown, write_figures
@@ -86,7 +86,7 @@ def build_parser() -> Parser:
         help="which table(s); 'all' also writes results.md and figures",
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
-    parser.add_argument("--out", help="folder for results.md and img/ (default: docs)")
+    parser.add_argument("--out", type=path, help="folder for results.md and img/ (default: docs)")
     parser.add_argument("--no-plots", action="store_true", help="write no PNG figures")
     parser.set_defaults(handler=command)
     return parser
