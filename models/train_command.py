@@ -110,33 +110,9 @@ def train(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
 
 def _train(run: Run, folder: Path, args: argparse.Namespace) -> int:
     """Train ``run`` in ``folder`` (checked and locked)."""
-    if args.overwrite:
-        remove_run_files(folder)
-    for name in PLOT_NAMES:  # drawn again at the end; until then they would be stale
-        (folder / name).unlink(missing_ok=True)
-    c, epochs = run.config, run.config.epochs
-    where = ""
-    if run.progress is not None:
-        where = f", resuming in epoch {run.epoch + 1} after step {run.progress.step}"
-    elif run.epoch:
-        where = f", resuming after epoch {run.epoch}"
-    print(
-        f"{run.recipe.name}: {count_parameters(run.model)} parameters, {c.classes} classes, "
-        f"{c.train_size} training / {c.val_size} validation images (noise {c.noise}), "
-        f"{c.optimizer} lr {c.lr}, batch {c.batch_size}, seed {c.seed}{where}",
-        flush=True,
-    )
-
-    def on_epoch(stats: Any) -> None:
-        save_run(run, folder)  # before the line: a printed epoch is a saved epoch
-        print(format_epoch(stats, epochs), flush=True)
-
     with StopOnSignals() as stop:
         try:
-            save_run(run, folder)
-            finished = run.fit(epochs, on_epoch=on_epoch, stop=stop)
-            if not finished:
-                save_run(run, folder)
+            finished = _fit(run, folder, args.overwrite, stop)
         except KeyboardInterrupt:  # a second signal: stop at once, keep the last checkpoint
             raise CLIError(
                 f"interrupted; {folder} keeps the checkpoint of the last complete epoch; "
@@ -161,3 +137,34 @@ def _train(run: Run, folder: Path, args: argparse.Namespace) -> int:
         print("(no PNG figures: matplotlib is not installed; pip install matplotlib)")
     print(f"run folder: {folder} ({', '.join(p.name for p in written)})")
     return 0
+
+
+def _fit(run: Run, folder: Path, overwrite: bool, stop: StopOnSignals) -> bool:
+    """Save the starting point, print the header, train with a checkpoint after every
+    epoch; on a stop, save where it stopped. Returns whether every epoch is done."""
+    if overwrite:
+        remove_run_files(folder)
+    for name in PLOT_NAMES:  # drawn again at the end; until then they would be stale
+        (folder / name).unlink(missing_ok=True)
+    save_run(run, folder)  # from here on, the folder can be resumed
+    c, epochs = run.config, run.config.epochs
+    where = ""
+    if run.progress is not None:
+        where = f", resuming in epoch {run.epoch + 1} after step {run.progress.step}"
+    elif run.epoch:
+        where = f", resuming after epoch {run.epoch}"
+    print(
+        f"{run.recipe.name}: {count_parameters(run.model)} parameters, {c.classes} classes, "
+        f"{c.train_size} training / {c.val_size} validation images (noise {c.noise}), "
+        f"{c.optimizer} lr {c.lr}, batch {c.batch_size}, seed {c.seed}{where}",
+        flush=True,
+    )
+
+    def on_epoch(stats: Any) -> None:
+        save_run(run, folder)  # before the line: a printed epoch is a saved epoch
+        print(format_epoch(stats, epochs), flush=True)
+
+    finished = run.fit(epochs, on_epoch=on_epoch, stop=stop)
+    if not finished:
+        save_run(run, folder)
+    return finished
