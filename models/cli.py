@@ -11,13 +11,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from models.training import OPTIMIZERS, Recipe, RunConfig
+from models.training import OPTIMIZERS, Recipe, Run, RunConfig, load_checkpoint
 
 
 class CLIError(Exception):
@@ -54,7 +57,7 @@ def run_main(parser: Parser, argv: Sequence[str] | None) -> int:
         args = parser.parse_args(argv)
         return int(args.handler(args))
     except CLIError as error:
-        text = str(error)
+        text = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
         prefix = "" if text.startswith(parser.prog) else f"{parser.prog}: error: "
         print(prefix + text, file=sys.stderr)
         return error.code
@@ -63,9 +66,54 @@ def run_main(parser: Parser, argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print(f"{parser.prog}: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into `head`: stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:  # a file the system refused while running (disk full, ...)
+        if isinstance(error, BrokenPipeError):  # output piped into `head`: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        where = f": {error.filename}" if error.filename else ""
+        print(f"{parser.prog}: error: {error.strerror or error}{where}", file=sys.stderr)
         return 1
+
+
+def writable_file(path: str, flag: str) -> Path:
+    """``path`` as a file to write, checked before any work: its folder must exist."""
+    file = Path(path)
+    if file.is_dir():
+        raise CLIError(f"{flag} {path} is a folder; name a file")
+    folder = file.parent
+    if not folder.is_dir():
+        raise CLIError(f"{flag} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise CLIError(f"{flag} {path}: the folder {folder} is not writable")
+    return file
+
+
+def writable_folder(path: str | Path, flag: str) -> Path:
+    """``path`` as a folder to write into, made (and tried) before any work."""
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise CLIError(f"{flag} {path}: cannot write there ({error.strerror or error})") from None
+    return folder
+
+
+def load_run(recipe: Recipe, path: str) -> Run:
+    """The run a checkpoint (or run folder) was taken from; any bad path or file (missing,
+    a folder without a checkpoint, empty, truncated, foreign, damaged) is a one-line error."""
+    try:
+        checkpoint = load_checkpoint(path, recipe)
+    except (OSError, ValueError) as error:
+        raise CLIError(str(error)) from None
+    except (EOFError, zipfile.BadZipFile) as error:  # until mt.load reports them as ValueError
+        raise CLIError(f"{path} is not a readable checkpoint ({error})") from None
+    try:
+        return Run.restore(recipe, checkpoint)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RuntimeError) as error:
+        damage = f"{type(error).__name__}: {error}"
+        raise CLIError(f"{path} is a damaged checkpoint ({damage})") from None
 
 
 def _number(kind: Callable[[str], Any], test: Callable[[Any], bool], what: str) -> Any:
@@ -80,6 +128,13 @@ def _number(kind: Callable[[str], Any], test: Callable[[Any], bool], what: str) 
 
     parse.__name__ = what  # argparse names the type in its messages
     return parse
+
+
+def path(text: str) -> str:
+    """A path on the command line: any text but the empty one."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a path, got {text!r}")
+    return text
 
 
 positive_int = _number(int, lambda v: v > 0, "a positive integer")

@@ -13,7 +13,6 @@ import argparse
 import dataclasses
 from collections.abc import Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,45 +21,35 @@ import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import viz
 from microtensor.testing import check_module_gradients
-from models import plots
+from models import train_command
 from models.cli import (
     CLASSES,
-    RUN_FLAGS,
     SEED,
     CLIError,
     ConfigFlag,
     add_command,
     add_config_flags,
     config_from_args,
-    conflicting_flags,
+    load_run,
     non_negative_int,
+    path,
     positive_int,
+    writable_file,
 )
-from models.run_folder import default_folder, format_epoch, write_run_folder
-from models.text import format_activation, format_confusion, format_kernels
+from models.text import format_activation, format_confusion
 from models.training import (
     Recipe,
     Run,
     confusion_matrix,
-    count_parameters,
-    load_checkpoint,
     predict,
 )
 
 Flags = Sequence[ConfigFlag]
 
 
-def _load_run(recipe: Recipe, path: str) -> Run:
-    """The run a checkpoint (or run folder) was taken from; a bad path is a one-line error."""
-    try:
-        return Run.restore(recipe, load_checkpoint(path, recipe))
-    except (FileNotFoundError, ValueError) as error:
-        raise CLIError(str(error)) from None
-
-
 def _restore(recipe: Recipe, args: argparse.Namespace) -> Run:
     """The run of ``--checkpoint``, checked against ``--classes`` when that is given."""
-    run = _load_run(recipe, args.checkpoint)
+    run = load_run(recipe, args.checkpoint)
     wanted = getattr(args, "classes", None)
     if wanted is not None and wanted != run.config.classes:
         raise CLIError(
@@ -75,7 +64,7 @@ def _add_checkpoint_command(
 ) -> argparse.ArgumentParser:
     """A subcommand that reads ``--checkpoint`` (and checks ``--classes`` if the model has it)."""
     sub = add_command(subcommands, name, text, handler)
-    sub.add_argument("--checkpoint", required=True, help="a checkpoint or run folder")
+    sub.add_argument("--checkpoint", type=path, required=True, help="a checkpoint or run folder")
     if CLASSES in model_flags:
         sub.add_argument("--classes", type=int, choices=(3, 4), help="expected classes")
     return sub
@@ -83,71 +72,10 @@ def _add_checkpoint_command(
 
 def add_model_commands(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     """``train``, ``eval``, ``trace`` and ``gradcheck``: the subcommands every model has."""
-    add_train(subcommands, recipe, model_flags)
+    train_command.add_train(subcommands, recipe, model_flags)
     add_eval(subcommands, recipe, model_flags)
     add_trace(subcommands, recipe, model_flags)
     add_gradcheck(subcommands, recipe, model_flags)
-
-
-def add_train(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
-    """``train [model flags] [training flags] [--out] [--resume] [--no-plots]``."""
-    flags = (*model_flags, *RUN_FLAGS)
-    text = "train a model, one line per epoch; writes a run folder"
-    sub = add_command(subcommands, "train", text, partial(train, recipe, flags))
-    add_config_flags(sub, flags, recipe.defaults)
-    sub.add_argument("--out", help="run folder (default: runs/<model>-<date>-<time>)")
-    sub.add_argument(
-        "--resume",
-        metavar="CHECKPOINT",
-        help="continue a run from its checkpoint (or run folder) up to --epochs in total",
-    )
-    sub.add_argument("--no-plots", action="store_true", help="do not write PNG figures")
-
-
-def train(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
-    """Train (or resume), one line per epoch, then write and name the run folder."""
-    if args.resume is not None:
-        run = _load_run(recipe, args.resume)
-        conflicts = conflicting_flags(args, run.config, flags)
-        if conflicts:
-            raise CLIError("a resumed run keeps its settings; drop " + ", ".join(conflicts))
-        epochs = args.epochs if args.epochs is not None else run.config.epochs
-        if epochs <= run.epoch:
-            raise CLIError(
-                f"the checkpoint has already trained {run.epoch} epochs; pass --epochs above "
-                f"{run.epoch} to train more"
-            )
-        resumed = Path(args.resume)
-        folder = Path(args.out) if args.out else (resumed if resumed.is_dir() else resumed.parent)
-    else:
-        run = Run(recipe, config_from_args(recipe, args, flags))
-        epochs = run.config.epochs
-        folder = Path(args.out) if args.out else default_folder(recipe.name)
-    run.config.epochs = epochs
-    c = run.config
-    print(
-        f"{recipe.name}: {count_parameters(run.model)} parameters, {c.classes} classes, "
-        f"{c.train_size} training / {c.val_size} validation images (noise {c.noise}), "
-        f"{c.optimizer} lr {c.lr}, batch {c.batch_size}, seed {c.seed}"
-        + (f", resuming after epoch {run.epoch}" if run.epoch else "")
-    )
-    try:
-        run.fit(epochs, on_epoch=lambda stats: print(format_epoch(stats, epochs), flush=True))
-    except KeyboardInterrupt:
-        write_run_folder(run, folder, with_plots=False)
-        raise CLIError(
-            f"interrupted after epoch {run.epoch}; continue with --resume {folder}", code=130
-        ) from None
-    written = write_run_folder(run, folder, with_plots=not args.no_plots)
-    if recipe.summary is not None:
-        print(recipe.summary(run))
-    elif run.kernels:
-        print("learned kernels:")
-        print(format_kernels(run.kernels[-1]))
-    if not args.no_plots and not plots.available():
-        print("(no PNG figures: matplotlib is not installed; pip install matplotlib)")
-    print(f"run folder: {folder} ({', '.join(p.name for p in written)})")
-    return 0
 
 
 def add_eval(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
@@ -221,7 +149,7 @@ def add_gradcheck(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     flags = (*model_flags, SEED)
     text = "every parameter's gradient against finite differences"
     sub = add_command(subcommands, "gradcheck", text, partial(gradcheck, recipe, flags))
-    sub.add_argument("--checkpoint", help="check a trained model instead of a fresh one")
+    sub.add_argument("--checkpoint", type=path, help="check a trained model instead of a fresh one")
     sub.add_argument("--batch", type=positive_int, default=8, help="images (default: 8)")
     add_config_flags(sub, flags, recipe.defaults)
 
@@ -258,12 +186,15 @@ def add_graph(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
         action="store_true",
         help="also show the gradient reaching each op and each parameter",
     )
-    sub.add_argument("--dot", help="also write the graph as Graphviz DOT text to this file")
+    sub.add_argument(
+        "--dot", type=path, help="also write the graph as Graphviz DOT text to this file"
+    )
     add_config_flags(sub, flags, recipe.defaults)
 
 
 def graph(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
     """The graph behind one loss, as an indented tree (and as DOT text with ``--dot``)."""
+    dot = writable_file(args.dot, "--dot") if args.dot else None
     config = config_from_args(recipe, args, flags)
     run = Run(recipe, dataclasses.replace(config, train_size=args.batch, val_size=1))
     images, labels = run.train_x[: args.batch], run.train_y[: args.batch]
@@ -276,7 +207,7 @@ def graph(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
         "is an op (its Backward node) and its output shape, leaves are parameters and inputs"
     )
     print(viz.text_tree(loss, names=names, show_grad=args.grad))
-    if args.dot:
-        Path(args.dot).write_text(viz.to_dot(loss, names=names, show_grad=args.grad) + "\n")
+    if dot is not None:
+        dot.write_text(viz.to_dot(loss, names=names, show_grad=args.grad) + "\n")
         print(f"DOT text written to {args.dot} (render it with: dot -Tpng {args.dot} -o graph.png)")
     return 0

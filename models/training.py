@@ -8,7 +8,9 @@ Randomness: one ``seed`` is split by ``numpy.random.SeedSequence`` into three in
 generators, for the data, the initial weights and the shuffling. A checkpoint holds the
 model, the optimiser, the shuffling generator's state and the history, and the data is
 drawn again from the seed, so training N epochs, saving, and resuming to N + M gives the
-same weights as N + M epochs in one go.
+same weights as N + M epochs in one go. A run stopped between two steps of an epoch
+(``fit(stop=...)``) also holds how far that epoch got (``models/steps.py``), and resumes
+from there as exactly.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import nn, optim
-from models.datasets import batches
+from models.steps import EpochProgress, continue_epoch
 
 OPTIMIZERS = ("sgd", "adam")
 CHECKPOINT_NAME = "checkpoint.npz"
@@ -126,29 +128,6 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def train_epoch(
-    model: nn.Module,
-    optimizer: optim.Optimizer,
-    images: np.ndarray,
-    labels: np.ndarray,
-    batch_size: int,
-    generator: np.random.Generator,
-) -> tuple[float, float]:
-    """One pass over shuffled mini-batches; returns (mean loss, accuracy) seen in training."""
-    model.train()
-    loss_sum = 0.0
-    correct = 0
-    for x, y in batches(images, labels, batch_size, generator):
-        logits = model(mt.from_numpy(x))
-        loss = F.cross_entropy(logits, mt.from_numpy(y))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        loss_sum += loss.item() * len(y)
-        correct += int((logits.detach().numpy().argmax(axis=1) == y).sum())
-    return loss_sum / len(labels), correct / len(labels)
-
-
 def predict(model: nn.Module, images: np.ndarray) -> np.ndarray:
     """Logits ``(n, classes)`` as an array, without building a graph."""
     model.eval()
@@ -171,7 +150,8 @@ def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, classes: int) 
 
 
 class Run:
-    """Data, model, optimiser, shuffling generator and history of one training run."""
+    """Data, model, optimiser, shuffling generator and history of one training run
+    (and, when it was stopped inside an epoch, how far that epoch got)."""
 
     def __init__(self, recipe: Recipe, config: RunConfig) -> None:
         data_rng, init_rng, self.shuffle = generators(config.seed)
@@ -182,38 +162,70 @@ class Run:
         self.optimizer = make_optimizer(config.optimizer, self.model.parameters(), config.lr)
         self.history: list[EpochStats] = []
         self.kernels = [recipe.kernels(self.model)] if recipe.kernels else []
+        self.progress: EpochProgress | None = None
 
     @property
     def epoch(self) -> int:
-        """Epochs trained so far."""
+        """Epochs trained so far (completed ones)."""
         return len(self.history)
 
-    def fit(self, epochs: int, on_epoch: Callable[[EpochStats], Any] | None = None) -> None:
-        """Train until ``epochs`` epochs are done in total, calling ``on_epoch`` after each."""
+    def fit(
+        self,
+        epochs: int,
+        on_epoch: Callable[[EpochStats], Any] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Train until ``epochs`` epochs are done in total, calling ``on_epoch`` after each.
+
+        ``stop()`` is asked after every optimiser step (and before every epoch); when it
+        says True, training stops there, :attr:`progress` says how far the epoch got, and
+        fit returns False. A checkpoint taken then resumes bitwise as if never stopped.
+        Returns True when all ``epochs`` are done.
+        """
         while self.epoch < epochs:
-            start = time.perf_counter()
-            train_loss, train_accuracy = train_epoch(
-                self.model,
-                self.optimizer,
-                self.train_x,
-                self.train_y,
-                self.config.batch_size,
-                self.shuffle,
-            )
-            val_loss, val_accuracy = evaluate(self.model, self.val_x, self.val_y)
-            stats = EpochStats(
-                self.epoch + 1,
-                train_loss,
-                train_accuracy,
-                val_loss,
-                val_accuracy,
-                time.perf_counter() - start,
-            )
-            self.history.append(stats)
-            if self.recipe.kernels:
-                self.kernels.append(self.recipe.kernels(self.model))
+            if stop is not None and stop():
+                return False
+            if not self._train_epoch(stop):
+                return False
+            stats = self._finish_epoch()
             if on_epoch is not None:
                 on_epoch(stats)
+        return True
+
+    def _train_epoch(self, stop: Callable[[], bool] | None) -> bool:
+        """Take the steps of the current epoch left to do; False when ``stop`` said so."""
+        data = (self.train_x, self.train_y)
+        self.progress, complete = continue_epoch(
+            self.model,
+            self.optimizer,
+            data,
+            self.config.batch_size,
+            self.shuffle,
+            self.progress,
+            stop,
+        )
+        return complete
+
+    def _finish_epoch(self) -> EpochStats:
+        """Evaluate after the epoch's last step and append its stats to the history."""
+        progress = self.progress
+        assert progress is not None
+        start = time.perf_counter() - progress.seconds
+        val_loss, val_accuracy = evaluate(self.model, self.val_x, self.val_y)
+        n = len(self.train_y)
+        stats = EpochStats(
+            self.epoch + 1,
+            progress.loss_sum / n,
+            progress.correct / n,
+            val_loss,
+            val_accuracy,
+            time.perf_counter() - start,
+        )
+        self.history.append(stats)
+        self.progress = None
+        if self.recipe.kernels:
+            self.kernels.append(self.recipe.kernels(self.model))
+        return stats
 
     def checkpoint(self) -> dict[str, Any]:
         """Everything needed to resume exactly (see :meth:`restore`), for ``mt.save``."""
@@ -225,6 +237,7 @@ class Run:
             "shuffle_generator": self.shuffle.bit_generator.state,
             "history": [asdict(stats) for stats in self.history],
             "kernels": np.stack(self.kernels) if self.kernels else None,
+            "progress": None if self.progress is None else asdict(self.progress),
         }
 
     @classmethod
@@ -237,6 +250,12 @@ class Run:
         run.history = [EpochStats(**stats) for stats in checkpoint["history"]]
         kernels = checkpoint["kernels"]
         run.kernels = [] if kernels is None else list(kernels)
+        progress = checkpoint.get("progress")  # absent from checkpoints of whole epochs only
+        if progress is not None:
+            run.progress = EpochProgress(**progress)
+            np.random.default_rng().bit_generator.state = run.progress.shuffle_state  # valid?
+            if not isinstance(run.progress.step, int) or run.progress.step < 0:
+                raise ValueError(f"a step count of {run.progress.step!r}")
         return run
 
     def save(self, path: str | Path) -> None:
@@ -258,7 +277,9 @@ def load_checkpoint(path: str | Path, recipe: Recipe) -> dict[str, Any]:
     checkpoint = mt.load(path)
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
         raise ValueError(f"{path} is not a training-run checkpoint (written by `train`)")
-    config = checkpoint.get("config", {})
+    config = checkpoint.get("config")
+    if not isinstance(config, dict):
+        raise ValueError(f"{path} is a damaged checkpoint: its config is not a mapping")
     model = config.get("model", recipe.name)
     if model != recipe.name:  # before the fields: another model's config has other fields
         raise ValueError(f"{path} is a checkpoint of a {model} run, not of {recipe.name}")
@@ -267,4 +288,14 @@ def load_checkpoint(path: str | Path, recipe: Recipe) -> dict[str, Any]:
         checkpoint["config"] = config = {k: v for k, v in config.items() if k != "hidden"}
     if set(config) != names:
         raise ValueError(f"{path} has an unexpected config: {sorted(config)}")
+    for name, value in config.items():  # as the CLI's flags would have them
+        kind = type(recipe.defaults.get(name, ""))
+        number = isinstance(value, int if kind is int else int | float)
+        if kind is str:
+            good = isinstance(value, str)
+        else:  # counts are >= 1 (the seed >= 0), other numbers finite and >= 0
+            low = int(kind is int and name != "seed")
+            good = number and not isinstance(value, bool) and np.isfinite(value) and value >= low
+        if not good:
+            raise ValueError(f"{path} is a damaged checkpoint: config {name} = {value!r}")
     return checkpoint

@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from models.cli import Parser, run_main
+from models.cli import Parser, path, run_main, writable_folder
 from models.experiments import accuracy, parameters
 from models.experiments.accuracy import FULL, QUICK, Results, Settings
 from models.experiments.results import results_markdown, write_figures
@@ -59,10 +59,9 @@ def command(args: argparse.Namespace) -> int:
     if args.experiment != "all":
         run_steps([args.experiment], settings)
         return 0
-    results = run_steps(["params", *STEPS], settings)
     default = Path("runs/experiments-quick") if args.quick else Path("docs")
-    folder = Path(args.out) if args.out else default
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = writable_folder(args.out or default, "--out")  # before minutes of training
+    results = run_steps(["params", *STEPS], settings)
     figures = {} if args.no_plots else write_figures(results, folder, settings)
     text = results_markdown(results, figures, settings, time.perf_counter() - start)
     (folder / "results.md").write_text(text)
@@ -87,7 +86,7 @@ def build_parser() -> Parser:
         help="which table(s); 'all' also writes results.md and figures",
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
-    parser.add_argument("--out", help="folder for results.md and img/ (default: docs)")
+    parser.add_argument("--out", type=path, help="folder for results.md and img/ (default: docs)")
     parser.add_argument("--no-plots", action="store_true", help="write no PNG figures")
     parser.set_defaults(handler=command)
     return parser
