@@ -9,18 +9,46 @@ The ``mt.`` functions (``mt.exp``, ``mt.zeros``, ...) come from the op table
 (``microtensor/ops/table.py``); ``__init__.pyi`` lists them for editors.
 """
 
-from microtensor import autograd, nn, ops, optim, viz
+from microtensor import accelerator, autograd, backends, cuda, nn, ops, optim, viz
+from microtensor.core.device import device, get_default_device, set_default_device
 from microtensor.core.dtypes import (
     bool,
+    double,
+    dtype,
+    float,
+    float16,
     float32,
     float64,
     get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
     int64,
+    long,
     set_default_dtype,
+    short,
+    uint8,
 )
 from microtensor.core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from microtensor.core.random import default_generator, manual_seed
-from microtensor.core.tensor import Tensor
+from microtensor.core.random import (
+    Generator,
+    default_generator,
+    initial_seed,
+    manual_seed,
+    seed,
+)
+from microtensor.core.tensor import Size, Tensor
+from microtensor.ops.conversion import (
+    BoolTensor,
+    ByteTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+)
 from microtensor.serialization import load, save
 
 __version__ = "0.1.0"
@@ -29,8 +57,12 @@ _OPS = ops.table.functions("mt")
 globals().update(_OPS)
 
 __all__ = [
-    "Tensor", "autograd", "bool", "default_generator", "enable_grad", "float32", "float64",
-    "get_default_dtype", "int64", "is_grad_enabled", "load", "manual_seed", "nn", "no_grad",
-    "ops", "optim", "save", "set_default_dtype", "set_grad_enabled", "viz",
+    "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor", "Generator", "HalfTensor",
+    "IntTensor", "LongTensor", "Size", "Tensor", "accelerator", "autograd", "backends", "bool",
+    "cuda", "default_generator", "device", "double", "dtype", "enable_grad", "float",
+    "float16", "float32", "float64", "get_default_device", "get_default_dtype", "half",
+    "initial_seed", "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "load",
+    "long", "manual_seed", "nn", "no_grad", "ops", "optim", "save", "seed",
+    "set_default_device", "set_default_dtype", "set_grad_enabled", "short", "uint8", "viz",
 ]  # fmt: skip
 __all__ += sorted(_OPS)

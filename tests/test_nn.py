@@ -378,11 +378,11 @@ def test_init_draws_from_manual_seed_or_an_explicit_generator() -> None:
     first = nn.Linear(5, 3).weight.data.numpy().copy()
     mt.manual_seed(42)
     np.testing.assert_array_equal(nn.Linear(5, 3).weight.data, first)
-    state = mt.default_generator().bit_generator.state
+    state = mt.default_generator().get_state()
     a = nn.Linear(5, 3, generator=np.random.default_rng(7)).weight.data
     b = nn.Linear(5, 3, generator=np.random.default_rng(7)).weight.data
     np.testing.assert_array_equal(a, b)
-    assert mt.default_generator().bit_generator.state == state  # untouched
+    assert mt.default_generator().get_state() == state  # untouched
 
 
 # ----- nn.init --------------------------------------------------------------------------------

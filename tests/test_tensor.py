@@ -173,9 +173,11 @@ def test_repr_like_pytorch() -> None:
         "tensor([1., 2.], requires_grad=True)"
     )
     x = mt.tensor([1.0, 2.0], requires_grad=True)
-    assert repr(x * 2) == "tensor([2., 4.], grad_fn=<MulBackward>)"
-    assert repr((x * 2).sum()) == "tensor(6., grad_fn=<SumBackward>)"
-    assert repr(mt.tensor([1.0, 2.0], dtype=mt.float64)) == "tensor([1., 2.], dtype=float64)"
+    assert repr(x * 2) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
+    assert repr((x * 2).sum()) == "tensor(6., grad_fn=<SumBackward0>)"
+    assert repr(mt.tensor([1.0, 2.0], dtype=mt.float64)) == (
+        "tensor([1., 2.], dtype=microtensor.float64)"
+    )
     assert repr(mt.zeros(2, 2)) == "tensor([[0., 0.],\n        [0., 0.]])"
     assert repr(x.detach()) == "tensor([1., 2.])"
 

@@ -4,6 +4,7 @@ The public face of pieces that live elsewhere: the engine and ``Function`` on th
 floor (``microtensor/core/``), gradient checking in its own room (``microtensor/gradcheck/``).
 """
 
+from microtensor.autograd.variable import Variable
 from microtensor.core.engine import backward, grad
 from microtensor.core.function import REGISTRY, Context, Function, registered_functions
 from microtensor.core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -11,6 +12,7 @@ from microtensor.gradcheck import GradcheckError, gradcheck, gradgradcheck, rela
 
 __all__ = [
     "REGISTRY",
+    "Variable",
     "Context",
     "Function",
     "GradcheckError",

@@ -21,7 +21,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from microtensor.core import device as _device
 from microtensor.core import dtypes
+from microtensor.core.printing import tensor_repr
 
 _new = object.__new__
 
@@ -46,10 +48,32 @@ class Tensor:
     )
     __array_priority__ = 1000  # ndarray op Tensor defers to Tensor's reflected method
 
-    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        if isinstance(data, Tensor):
-            data = data._array
-        self._set(dtypes.as_array(data, dtype), None, None)
+    def __init__(
+        self, *data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    ) -> None:
+        """PyTorch's legacy constructor: ``Tensor(2, 3)`` or ``Tensor(mt.Size([2, 3]))`` is
+        an uninitialised tensor of that shape, ``Tensor(data)`` a copy of a list, array or
+        Tensor; both in the default dtype (float32) unless ``dtype=`` says otherwise.
+        (``mt.tensor(data)`` infers the dtype from the data, as ``torch.tensor``.)"""
+        _device.as_device(device, "Tensor")
+        dtype = dtypes.get_default_dtype() if dtype is None else dtype
+        if not data:
+            array = np.empty((0,), dtype=dtype)
+        elif isinstance(data[0], Size) or all(
+            isinstance(d, int | np.integer) and not isinstance(d, bool) for d in data
+        ):
+            shape = tuple(data[0]) if isinstance(data[0], Size) else data
+            if len(data) > 1 and isinstance(data[0], Size) or min(shape, default=0) < 0:
+                raise ValueError(f"Tensor(): sizes must be non-negative ints, got {data}")
+            array = np.empty(tuple(int(d) for d in shape), dtype=dtype)
+        elif len(data) == 1:
+            value = data[0]._array if isinstance(data[0], Tensor) else data[0]
+            array = dtypes.as_array(value, dtype)
+        else:
+            raise TypeError(
+                f"Tensor(): expected sizes (ints) or one sequence of data, got {data!r}"
+            )
+        self._set(array, None, None)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -118,14 +142,29 @@ class Tensor:
 
     # ----- attributes -------------------------------------------------------------
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The size of each dimension, a tuple (``torch.Size`` in PyTorch)."""
-        return self._array.shape
+    def shape(self) -> Size:
+        """The size of each dimension, an ``mt.Size`` (a tuple, as ``torch.Size``)."""
+        return Size(self._array.shape)
 
     @property
-    def dtype(self) -> np.dtype:
+    def dtype(self) -> dtypes.dtype:
         """The element type (``mt.float32``, ``mt.float64``, ``mt.int64``, ``mt.bool``)."""
-        return self._array.dtype
+        return dtypes.of(self._array.dtype)
+
+    @property
+    def device(self) -> _device.device:
+        """Where the values live: always ``device(type='cpu')``."""
+        return _device.CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: microtensor runs on the CPU."""
+        return False
+
+    @property
+    def is_cpu(self) -> bool:
+        """True: microtensor runs on the CPU."""
+        return True
 
     @property
     def ndim(self) -> int:
@@ -142,13 +181,29 @@ class Tensor:
         """The dimensions in reverse order (a matrix transposed)."""
         return self.permute(*reversed(range(self.ndim)))  # type: ignore[attr-defined]
 
-    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        """The shape, or the size of dimension ``dim``."""
-        return self._array.shape if dim is None else self._array.shape[dim]
+    def size(self, dim: int | None = None) -> Size | int:
+        """The shape (an ``mt.Size``), or the size of dimension ``dim``."""
+        if dim is None:
+            return Size(self._array.shape)
+        ndim = self._array.ndim
+        if not -max(ndim, 1) <= dim < max(ndim, 1) or ndim == 0:
+            raise IndexError(
+                f"size(): Dimension out of range (expected to be in range of "
+                f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {dim})"
+            )
+        return self._array.shape[dim]
 
     def numel(self) -> int:
         """The number of elements."""
         return int(self._array.size)
+
+    def nelement(self) -> int:
+        """The number of elements (``numel``'s older name)."""
+        return int(self._array.size)
+
+    def element_size(self) -> int:
+        """The size of one element in bytes (4 for float32)."""
+        return int(self._array.itemsize)
 
     def dim(self) -> int:
         """The number of dimensions."""
@@ -232,6 +287,17 @@ class Tensor:
             return format(self._array.item(), spec)
         return format(repr(self), spec)
 
+    def __contains__(self, element: Any) -> bool:
+        """``element in tensor``: whether any element equals it (a number or a Tensor)."""
+        if isinstance(element, Tensor):
+            element = element._array
+        elif not isinstance(element, int | float | np.number | np.bool_):
+            raise RuntimeError(
+                f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element).__name__}"
+            )
+        return bool(np.any(self._array == element))
+
     def __len__(self) -> int:
         if self._array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -244,15 +310,37 @@ class Tensor:
         return self
 
     def __repr__(self) -> str:
-        body = np.array2string(self._array, separator=", ", prefix="tensor(")
-        extras = []
-        if self._array.dtype not in (dtypes.get_default_dtype(), np.int64, np.bool_):
-            extras.append(f"dtype={self._array.dtype}")
-        if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body, *extras]) + ")"
+        return tensor_repr(self._array, self.grad_fn, self.requires_grad)
+
+
+class Size(tuple):  # type: ignore[type-arg]
+    """The shape of a tensor: a tuple of ints printed ``microtensor.Size([2, 3])``, as
+    PyTorch's ``torch.Size``. ``numel()`` is the product of the sizes; a slice or a sum
+    with a tuple is a Size again."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"microtensor.Size({list(self)})"
+
+    def __format__(self, spec: str) -> str:
+        """In f-strings (error messages), the plain tuple: ``(2, 3)``; ``print`` and
+        ``repr`` give ``microtensor.Size([2, 3])``."""
+        return format(tuple(self), spec)
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        return int(np.prod(self, dtype=np.int64))
+
+    def __getitem__(self, key: Any) -> Any:
+        item = tuple.__getitem__(self, key)
+        return Size(item) if isinstance(key, slice) else item
+
+    def __add__(self, other: Any) -> Size:
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other: Any) -> Size:
+        return Size(tuple(other) + tuple(self))
 
 
 class VersionCounter:

@@ -6,6 +6,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from microtensor.core import device as _device
+from microtensor.core import dtypes
+
 class Tensor:
     _array: np.ndarray
     grad: Tensor | None
@@ -23,6 +26,8 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]: ...
     __array_priority__: int
     def __bool__(self) -> bool: ...
+    # ``element in tensor``: whether any element equals it (a number or a Tensor).
+    def __contains__(self, element: Any) -> bool: ...
     # ``input == other`` elementwise, a bool Tensor.
     def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]  # microtensor/ops/arithmetic.py
     def __float__(self) -> float: ...
@@ -40,7 +45,8 @@ class Tensor:
     # In place: ``mul`` written into this tensor's memory; returns it.
     def __imul__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __index__(self) -> int: ...
-    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None: ...
+    # PyTorch's legacy constructor: ``Tensor(2, 3)`` or ``Tensor(mt.Size([2, 3]))`` is
+    def __init__(self, *data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> None: ...
     def __int__(self) -> int: ...
     # In place: ``pow`` written into this tensor's memory; returns it.
     def __ipow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
@@ -112,10 +118,20 @@ class Tensor:
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
     # Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``backward`` above).
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None: ...  # microtensor/core/engine.py
+    # 0/1 samples, 1 with probability ``input`` (elementwise, in [0, 1]) or ``p``; the
+    def bernoulli(self, p: float | None = None, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
+    # The tensor in bool (non-zero is True; no gradient).
+    def bool(self) -> Tensor: ...  # microtensor/ops/conversion.py
+    # ``input`` split along ``dim`` into at most ``chunks`` pieces of ``ceil(size/chunks)``.
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: ...  # microtensor/ops/join.py
     # A copy with its own memory; one that requires grad stays in the graph.
     def clone(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # In place: ``copy`` written into this tensor's memory; returns it.
     def copy_(self, src: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # The tensor itself: microtensor's tensors already live on the CPU.
+    def cpu(self) -> Tensor: ...  # microtensor/ops/conversion.py
+    # Refused: microtensor runs on the CPU only (RuntimeError saying so).
+    def cuda(self, device: Any = None) -> Tensor: ...  # microtensor/ops/conversion.py
     # The values, as a Tensor sharing this one's memory and version counter, outside
     @property
     def data(self) -> Tensor: ...
@@ -123,6 +139,9 @@ class Tensor:
     def data(self, value: Tensor) -> None: ...
     # The same data, cut from the graph (shares memory, as in PyTorch).
     def detach(self) -> Tensor: ...
+    # Where the values live: always ``device(type='cpu')``.
+    @property
+    def device(self) -> _device.device: ...
     # The number of dimensions.
     def dim(self) -> int: ...
     # ``input / other``, true division, broadcasting as NumPy does.
@@ -130,10 +149,12 @@ class Tensor:
     # In place: ``div`` written into this tensor's memory; returns it.
     def div_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The tensor in float64.
-    def double(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    def double(self) -> Tensor: ...  # microtensor/ops/conversion.py
     # The element type (``mt.float32``, ``mt.float64``, ``mt.int64``, ``mt.bool``).
     @property
-    def dtype(self) -> np.dtype: ...
+    def dtype(self) -> dtypes.dtype: ...
+    # The size of one element in bytes (4 for float32).
+    def element_size(self) -> int: ...
     # ``input == other`` elementwise, a bool Tensor.
     def eq(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``e ** input``, elementwise.
@@ -147,11 +168,21 @@ class Tensor:
     # Dimensions ``start_dim`` to ``end_dim`` merged into one.
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: ...  # microtensor/ops/shape.py
     # The tensor in float32.
-    def float(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    def float(self) -> Tensor: ...  # microtensor/ops/conversion.py
     # ``input >= other`` elementwise, a bool Tensor.
     def ge(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input > other`` elementwise, a bool Tensor.
     def gt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The tensor in float16.
+    def half(self) -> Tensor: ...  # microtensor/ops/conversion.py
+    # The tensor in int32 (floats truncated toward zero; no gradient).
+    def int(self) -> Tensor: ...  # microtensor/ops/conversion.py
+    # True: microtensor runs on the CPU.
+    @property
+    def is_cpu(self) -> bool: ...
+    # False: microtensor runs on the CPU.
+    @property
+    def is_cuda(self) -> bool: ...
     # True when no operation of the graph produced this tensor.
     @property
     def is_leaf(self) -> bool: ...
@@ -163,6 +194,8 @@ class Tensor:
     def log(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # ``log(softmax(input))`` along ``dim``, computed stably.
     def log_softmax(self, dim: int) -> Tensor: ...  # microtensor/ops/softmax.py
+    # The tensor in int64 (floats truncated toward zero; no gradient).
+    def long(self) -> Tensor: ...  # microtensor/ops/conversion.py
     # ``input < other`` elementwise, a bool Tensor.
     def lt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input @ other`` with NumPy's rules (batch broadcasting, 1-D operands).
@@ -177,6 +210,8 @@ class Tensor:
     def mul(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``mul`` written into this tensor's memory; returns it.
     def mul_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # int64 indices drawn from the categories of each row of ``input`` (1-D ``(k,)`` or
+    def multinomial(self, num_samples: int, replacement: bool = False, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
     # The number of dimensions.
     @property
     def ndim(self) -> int: ...
@@ -186,6 +221,10 @@ class Tensor:
     def neg(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``neg`` written into this tensor's memory; returns it.
     def neg_(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The number of elements (``numel``'s older name).
+    def nelement(self) -> int: ...
+    # In place: ``normal_fill`` written into this tensor's memory; returns it.
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
     # The number of elements.
     def numel(self) -> int: ...
     # The array itself (shared memory). Refused when it requires grad, as in PyTorch.
@@ -202,15 +241,17 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor: ...
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def reshape(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
-    # The size of each dimension, a tuple (``torch.Size`` in PyTorch).
+    # The size of each dimension, an ``mt.Size`` (a tuple, as ``torch.Size``).
     @property
-    def shape(self) -> tuple[int, ...]: ...
+    def shape(self) -> Size: ...
     # ``1 / (1 + exp(-input))``, elementwise, without overflow.
     def sigmoid(self) -> Tensor: ...  # microtensor/ops/elementwise.py
-    # The shape, or the size of dimension ``dim``.
-    def size(self, dim: int | None = None) -> tuple[int, ...] | int: ...
+    # The shape (an ``mt.Size``), or the size of dimension ``dim``.
+    def size(self, dim: int | None = None) -> Size | int: ...
     # ``exp(input) / sum(exp(input))`` along ``dim``: the exponential of ``log_softmax``.
     def softmax(self, dim: int) -> Tensor: ...  # microtensor/ops/softmax.py
+    # Views of ``input`` along ``dim``: pieces of ``split_size`` (the last may be smaller),
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]: ...  # microtensor/ops/join.py
     # The square root, ``input ** 0.5``.
     def sqrt(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # Dimensions of size 1 removed (only ``dim``, when given).
@@ -223,16 +264,32 @@ class Tensor:
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
     # The hyperbolic tangent, elementwise.
     def tanh(self) -> Tensor: ...  # microtensor/ops/elementwise.py
-    # The tensor in ``dtype``; integer and bool results carry no gradient (PyTorch's rule).
-    def to(self, dtype: Any) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # The tensor in another dtype and/or on a device: ``x.to(mt.float64)``,
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False, copy: bool = False) -> Tensor: ...  # microtensor/ops/conversion.py
     # The elements as (nested) Python lists of numbers.
     def tolist(self) -> Any: ...
     # Dimensions ``dim0`` and ``dim1`` swapped.
     def transpose(self, dim0: int, dim1: int) -> Tensor: ...  # microtensor/ops/shape.py
+    # The lower triangle of the last two dimensions (from ``diagonal`` down), zeros above.
+    def tril(self, diagonal: int = 0) -> Tensor: ...  # microtensor/ops/join.py
+    # In place: ``tril`` written into this tensor's memory; returns it.
+    def tril_(self, diagonal: int = 0) -> Tensor: ...  # microtensor/ops/join.py
+    # The upper triangle of the last two dimensions (from ``diagonal`` up), zeros below.
+    def triu(self, diagonal: int = 0) -> Tensor: ...  # microtensor/ops/join.py
+    # In place: ``triu`` written into this tensor's memory; returns it.
+    def triu_(self, diagonal: int = 0) -> Tensor: ...  # microtensor/ops/join.py
+    # Without an argument, the type name (``'microtensor.FloatTensor'``); with a dtype,
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> Any: ...  # microtensor/ops/conversion.py
+    # The tensor in ``other``'s dtype.
+    def type_as(self, other: Tensor) -> Tensor: ...  # microtensor/ops/conversion.py
+    # In place: ``uniform`` written into this tensor's memory; returns it.
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
     # A dimension of size 1 inserted at ``dim``.
     def unsqueeze(self, dim: int) -> Tensor: ...  # microtensor/ops/shape.py
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def view(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # ``x.where(condition, y)``: ``where(condition, x, y)`` (PyTorch's method order).
+    def where(self, condition: Tensor, other: Any) -> Tensor: ...  # microtensor/ops/join.py
     # In place: ``zero`` written into this tensor's memory; returns it.
     def zero_(self) -> Tensor: ...  # microtensor/ops/shape.py
 
@@ -240,6 +297,9 @@ class VersionCounter:
     owner: int
     value: int
     def __init__(self, owner: int) -> None: ...
+
+class Size(tuple[int, ...]):
+    def numel(self) -> int: ...
 
 class MaxMin(NamedTuple):
     values: Tensor

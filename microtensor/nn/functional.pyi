@@ -5,6 +5,7 @@ from microtensor.ops.loss import cross_entropy as cross_entropy
 from microtensor.ops.linalg import linear as linear
 from microtensor.ops.softmax import log_softmax as log_softmax
 from microtensor.ops.pool import max_pool2d as max_pool2d
+from microtensor.ops.creation import one_hot as one_hot
 from microtensor.ops.elementwise import relu as relu
 from microtensor.ops.elementwise import sigmoid as sigmoid
 from microtensor.ops.softmax import softmax as softmax

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes
+from microtensor.core.device import as_device, device
 from microtensor.core.tensor import Tensor, zero_grad
 from microtensor.nn.parameter import Parameter
 from microtensor.nn.printing import module_repr
@@ -268,8 +269,10 @@ class Module:
     def to(self, dtype: Any) -> Module:
         """Convert floating parameters, their gradients and floating buffers to ``dtype``
         (float32 or float64) in place; the Parameter objects stay the same. ``to("cpu")``
-        is accepted and does nothing (NumPy is the only device)."""
-        if isinstance(dtype, str) and dtype == "cpu":
+        or ``to(mt.device("cpu"))`` does nothing (the CPU is the only device); another
+        device is a RuntimeError saying so."""
+        if isinstance(dtype, str | device) or dtype is None:
+            as_device(dtype, "nn.Module.to")  # only the CPU: anything else says so
             return self
         try:
             target = np.dtype(dtype)

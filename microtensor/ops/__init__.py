@@ -5,7 +5,8 @@ once in the op table with ``@public`` (``table.py``). Importing this package reg
 every primitive and gives ``Tensor`` its methods.
 
 * ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, pow, sqrt, eq, lt, ...
-* ``elementwise.py``: Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast; exp, log, ..., to, clone
+* ``elementwise.py``: Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast; exp, log, ..., clone
+* ``conversion.py``:  to, float, double, half, long, int, bool, type_as, type, cpu
 * ``reduction.py``:   Sum, Max, Min; sum, mean, max, min, argmax
 * ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint; reshape, ...
 * ``linalg.py``:      MatMul; matmul, linear
@@ -13,7 +14,9 @@ every primitive and gives ``Tensor`` its methods.
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d
 * ``pool.py``:        MaxPool2d, PoolGather, PoolScatter; max_pool2d
 * ``loss.py``:        CrossEntropy, CrossEntropyGrad; cross_entropy
-* ``creation.py``:    tensor, from_numpy, zeros, ones, randn, rand, arange, ...
+* ``creation.py``:    tensor, as_tensor, from_numpy, zeros, ones, full, empty, eye, arange, ...
+* ``sampling.py``:    rand, randn, randint, randperm, normal, bernoulli, multinomial, uniform_
+* ``join.py``:        Cat, Where, Triangle; cat, stack, split, chunk, where, tril, triu, meshgrid
 
 Shared helpers: ``arguments.py`` (dims, sizes, int-or-pair), ``windows.py`` (padding and
 window geometry for conv and pool), ``table.py`` (the op table).
@@ -22,12 +25,15 @@ window geometry for conv and pool), ``table.py`` (the op table).
 from microtensor.ops import (
     arithmetic,
     conv,
+    conversion,
     creation,
     elementwise,
+    join,
     linalg,
     loss,
     pool,
     reduction,
+    sampling,
     shape,
     softmax,
     table,
@@ -37,6 +43,6 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "arithmetic", "conv", "creation", "elementwise", "linalg", "loss", "pool",
-    "reduction", "shape", "softmax", "table",
+    "TABLE", "arithmetic", "conv", "conversion", "creation", "elementwise", "join", "linalg",
+    "loss", "pool", "reduction", "sampling", "shape", "softmax", "table",
 ]  # fmt: skip

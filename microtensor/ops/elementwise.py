@@ -1,17 +1,14 @@
 """Elementwise functions: the primitives Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast and their ops.
 
 Each is one NumPy call forward; each backward is a product with a derivative taken
-from the input or, where cheaper, from the output. ``to``, ``float``, ``double`` and
-``clone`` (dtype and copies) live here too, with ``Cast``.
+from the input or, where cheaper, from the output. ``clone`` lives here too; ``Cast`` is
+the primitive of ``to``, ``float``, ``double``, ... (``conversion.py``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from microtensor.core import dtypes
 from microtensor.core.function import Context, Function
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arithmetic import Mul
@@ -159,27 +156,6 @@ def sigmoid(input: Tensor) -> Tensor:
 def relu(input: Tensor) -> Tensor:
     """``max(input, 0)``, elementwise, with relu'(0) = 0."""
     return Relu.apply(input)
-
-
-@public(function=False)
-def to(input: Tensor, dtype: Any) -> Tensor:
-    """The tensor in ``dtype``; integer and bool results carry no gradient (PyTorch's rule)."""
-    dtype = np.dtype(dtype)
-    if not dtypes.is_floating(dtype):
-        return Tensor._make(input._array.astype(dtype))
-    return Cast.apply(input, dtype=dtype)
-
-
-@public(function=False)
-def float(input: Tensor) -> Tensor:
-    """The tensor in float32."""
-    return to(input, np.float32)
-
-
-@public(function=False)
-def double(input: Tensor) -> Tensor:
-    """The tensor in float64."""
-    return to(input, np.float64)
 
 
 @public()
