@@ -92,9 +92,27 @@ def _tensors(tensors: Any, op: str) -> list[Tensor]:
     return list(tensors)
 
 
+def common_dtype(values: list[Any]) -> np.dtype:
+    """PyTorch's result dtype of tensors and Python numbers: the widest float among the
+    tensors; else the default float if a number is a float; else NumPy's integer rule
+    (a Python int next to bool tensors only gives int64)."""
+    tensors = [v._array.dtype for v in values if isinstance(v, Tensor)]
+    floats = [d for d in tensors if d.kind == "f"]
+    if floats:
+        return max(floats, key=lambda d: d.itemsize)
+    numbers = [v for v in values if not isinstance(v, Tensor)]
+    if any(isinstance(v, float) for v in numbers):
+        return dtypes.get_default_dtype().dtype
+    if any(isinstance(v, int) and not isinstance(v, bool) for v in numbers):
+        tensors.append(np.dtype(np.int64) if all(d.kind == "b" for d in tensors) else tensors[0])
+    if not tensors:
+        return np.dtype(np.bool_)
+    return np.result_type(*tensors)
+
+
 def _promoted(tensors: list[Tensor]) -> list[Tensor]:
-    """The tensors in their common dtype (float64 over float32 over ints, as PyTorch)."""
-    common = np.result_type(*[t._array.dtype for t in tensors])
+    """The tensors in their common dtype (``common_dtype``)."""
+    common = common_dtype(list(tensors))
     return [t if t._array.dtype == common else t.to(common) for t in tensors]  # type: ignore[attr-defined]
 
 
@@ -185,18 +203,6 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     return split(input, max(1, -(-length // int(chunks))), axis)
 
 
-def _where_operand(value: Any, other: Any) -> Any:
-    """A Python number as an array of the dtype PyTorch gives it next to ``other``."""
-    if isinstance(value, Tensor):
-        return value
-    float_other = isinstance(other, Tensor) and other._array.dtype.kind == "f"
-    if isinstance(value, float) and not float_other:
-        return np.asarray(value, dtype=dtypes.get_default_dtype().dtype)
-    if isinstance(other, Tensor):
-        return np.asarray(value).astype(np.result_type(other._array.dtype, value))
-    return np.asarray(value)
-
-
 @public(methods=())
 def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     """``input`` where ``condition`` holds, ``other`` elsewhere (broadcast together); with
@@ -208,9 +214,12 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
             f"{condition.dtype}"
         )
-    x, y = _where_operand(input, other), _where_operand(other, input)
-    if isinstance(x, Tensor) and isinstance(y, Tensor):
-        x, y = _promoted([x, y])
+    common = common_dtype([input, other])
+    x, y = (
+        (v if v._array.dtype == common else v.to(common)) if isinstance(v, Tensor)  # type: ignore[attr-defined]
+        else np.asarray(v, dtype=common)
+        for v in (input, other)
+    )
     try:
         np.broadcast_shapes(condition.shape, np.shape(x), np.shape(y))
     except ValueError:
@@ -276,5 +285,4 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
         grids.append(t.reshape(view).expand(*shape))  # type: ignore[attr-defined]
     if swap:
         grids[0], grids[1] = grids[1], grids[0]
-        grids = [g.transpose(0, 1) for g in grids]  # type: ignore[attr-defined]
     return tuple(grids)
