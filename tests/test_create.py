@@ -372,3 +372,20 @@ def test_legacy_and_device_answers_match_torch() -> None:
     assert mt.randint(0, 5, (3,)).dtype == mt.int64
     assert torch.randint(0, 5, (3,)).dtype == torch.int64
     assert torch.multinomial(torch.ones(3), 2).dtype == torch.int64
+
+
+def test_coverage_page_is_generated_from_the_code() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "generate.py"
+    spec = importlib.util.spec_from_file_location("generate_for_coverage", path)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    page = tool.render_coverage()
+    assert "| `torch.cat` | `mt.cat` | supported |" in page
+    assert "| `F.one_hot` | `F.one_hot` | supported |" in page
+    assert "| `torch.complex` |  | not supported |" in page
+    assert "| `cuda.is_available` | `mt.cuda.is_available` | supported |" in page
+    assert "docs/pytorch-coverage.md" in tool.OUTPUTS
