@@ -1,11 +1,11 @@
-"""Write the files made from the code: docs/api.md and the editor stubs (.pyi).
+"""Write the files made from the code: docs/api.md, docs/pytorch-coverage.md, the stubs.
 
     python tools/generate.py          # rewrite them
     python tools/generate.py --check  # exit 1 if one is stale
 
-and docs/pytorch-coverage.md. What they are made from: the op table (``microtensor/ops/table.py``: every public op,
-where PyTorch offers it), the registry of primitives, and each public module's
-``__all__``. The test suite runs the check (tests/test_generated.py), so nothing here can
+What they are made from: the op table (``microtensor/ops/table.py``: every public op,
+where PyTorch offers it), the registry of primitives, each public module's ``__all__``,
+and for the coverage page the hand-kept PyTorch names of ``tools/pytorch_names.py``. The test suite runs the check (tests/test_generated.py), so nothing here can
 drift from the code. The stubs exist for editors and type checkers, which cannot see
 names that the op table attaches at import time:
 
