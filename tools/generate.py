@@ -5,9 +5,10 @@
 
 What they are made from: the op table (``microtensor/ops/table.py``: every public op,
 where PyTorch offers it), the registry of primitives, each public module's ``__all__``,
-and for the coverage page the hand-kept PyTorch names of ``tools/pytorch_names.py``. The test suite runs the check (tests/test_generated.py), so nothing here can
-drift from the code. The stubs exist for editors and type checkers, which cannot see
-names that the op table attaches at import time:
+and for the coverage page the hand-kept PyTorch names of ``tools/pytorch_names.py``.
+The test suite runs the check (tests/test_generated.py), so nothing here can drift
+from the code. The stubs exist for editors and type checkers, which cannot see names
+that the op table attaches at import time:
 
 * ``microtensor/__init__.pyi``: ``mt.*``, each op re-exported from the file defining it;
 * ``microtensor/nn/functional.pyi``: ``F.*``, likewise;
