@@ -142,7 +142,8 @@ def test_errors_for_what_does_not_fit() -> None:
     with pytest.raises(RuntimeError, match="result type float32 can.t be cast to the desired output type int64"):
         ints += 1.5
     x = mt.zeros(3)
-    with pytest.raises(RuntimeError, match=r"output with shape \(3,\) doesn't match the broadcast shape \(2, 3\)"):
+    shape = r"output with shape \(3,\) doesn't match the broadcast shape \(2, 3\)"
+    with pytest.raises(RuntimeError, match=shape):
         x.add_(mt.ones(2, 3))
     with pytest.raises(RuntimeError, match="cannot be broadcast"):
         x[0:2] = mt.ones(3)
