@@ -139,7 +139,8 @@ def test_setitem_is_differentiable_for_non_leaves() -> None:
 
 def test_errors_for_what_does_not_fit() -> None:
     ints = mt.zeros(3, dtype=mt.int64)
-    with pytest.raises(RuntimeError, match="result type float32 can.t be cast to the desired output type int64"):
+    cast = "result type float32 can.t be cast to the desired output type int64"
+    with pytest.raises(RuntimeError, match=cast):
         ints += 1.5
     x = mt.zeros(3)
     shape = r"output with shape \(3,\) doesn't match the broadcast shape \(2, 3\)"
