@@ -196,12 +196,19 @@ class Tensor:
     def pow(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``pow`` written into this tensor's memory; returns it.
     def pow_(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # Call ``hook(grad)`` when this tensor's gradient is computed; a Tensor it returns
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle: ...
     # ``max(input, 0)``, elementwise, with relu'(0) = 0.
     def relu(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # Start (or stop) recording operations on this leaf; returns the tensor.
     def requires_grad_(self, requires_grad: bool = True) -> Tensor: ...
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def reshape(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # Keep this non-leaf tensor's gradient in ``.grad`` after backward (leaves always do).
+    def retain_grad(self) -> None: ...
+    # True for a non-leaf tensor on which ``retain_grad()`` was called.
+    @property
+    def retains_grad(self) -> bool: ...
     # The size of each dimension, a tuple (``torch.Size`` in PyTorch).
     @property
     def shape(self) -> tuple[int, ...]: ...
