@@ -31,7 +31,13 @@ from microtensor.core.dtypes import (
     short,
     uint8,
 )
-from microtensor.core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from microtensor.core.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from microtensor.core.random import (
     Generator,
     default_generator,
@@ -61,8 +67,9 @@ __all__ = [
     "IntTensor", "LongTensor", "Size", "Tensor", "accelerator", "autograd", "backends", "bool",
     "cuda", "default_generator", "device", "double", "dtype", "enable_grad", "float",
     "float16", "float32", "float64", "get_default_device", "get_default_dtype", "half",
-    "initial_seed", "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "load",
-    "long", "manual_seed", "nn", "no_grad", "ops", "optim", "save", "seed",
+    "inference_mode", "initial_seed", "int", "int8", "int16", "int32", "int64",
+    "is_grad_enabled", "load", "long", "manual_seed", "nn", "no_grad", "ops", "optim", "save",
+    "seed",
     "set_default_device", "set_default_dtype", "set_grad_enabled", "short", "uint8", "viz",
 ]  # fmt: skip
 __all__ += sorted(_OPS)

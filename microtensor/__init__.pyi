@@ -50,6 +50,7 @@ from microtensor.core.device import get_default_device as get_default_device
 from microtensor.core.dtypes import get_default_dtype as get_default_dtype
 from microtensor.ops.arithmetic import gt as gt
 from microtensor.core.dtypes import half as half
+from microtensor.core.grad_mode import inference_mode as inference_mode
 from microtensor.core.random import initial_seed as initial_seed
 from microtensor.core.dtypes import int as int
 from microtensor.core.dtypes import int16 as int16

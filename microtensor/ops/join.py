@@ -93,21 +93,8 @@ def _tensors(tensors: Any, op: str) -> list[Tensor]:
 
 
 def common_dtype(values: list[Any]) -> np.dtype:
-    """PyTorch's result dtype of tensors and Python numbers: the widest float among the
-    tensors; else the default float if a number is a float; else NumPy's integer rule
-    (a Python int next to bool tensors only gives int64)."""
-    tensors = [v._array.dtype for v in values if isinstance(v, Tensor)]
-    floats = [d for d in tensors if d.kind == "f"]
-    if floats:
-        return max(floats, key=lambda d: d.itemsize)
-    numbers = [v for v in values if not isinstance(v, Tensor)]
-    if any(isinstance(v, float) for v in numbers):
-        return dtypes.get_default_dtype().dtype
-    if any(isinstance(v, int) and not isinstance(v, bool) for v in numbers):
-        tensors.append(np.dtype(np.int64) if all(d.kind == "b" for d in tensors) else tensors[0])
-    if not tensors:
-        return np.dtype(np.bool_)
-    return np.result_type(*tensors)
+    """PyTorch's result dtype of tensors and Python numbers (``dtypes.result_type``)."""
+    return dtypes.result_type(*[v._array if isinstance(v, Tensor) else v for v in values])
 
 
 def _promoted(tensors: list[Tensor]) -> list[Tensor]:
