@@ -262,7 +262,8 @@ def test_legacy_spellings() -> None:
     assert mt.Tensor(2, 3).shape == (2, 3) and mt.Tensor(2, 3).dtype == mt.float32
     assert mt.Tensor([1, 2]).dtype == mt.float32 and mt.Tensor().shape == (0,)
     assert mt.Tensor(mt.Size([4])).shape == (4,)
-    assert mt.Tensor(np.arange(3)).dtype == mt.float32
+    assert mt.Tensor(np.arange(3)).dtype == mt.int64  # differs from PyTorch (float32)
+    assert mt.Tensor(np.arange(3), dtype=mt.float32).dtype == mt.float32
     assert mt.FloatTensor([1, 2]).dtype == mt.float32 and mt.LongTensor([1.7]).tolist() == [1]
     assert mt.DoubleTensor(2).dtype == mt.float64 and mt.BoolTensor([1, 0]).dtype == mt.bool
     x = mt.tensor([1.0, 2.0])

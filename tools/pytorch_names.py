@@ -113,6 +113,6 @@ DIFFERS: dict[str, str] = {
     "torch.Size": "prints as microtensor.Size([2, 3]); in f-strings the plain tuple (2, 3)",
     "torch.dtype": "prints as microtensor.float32; wraps a NumPy dtype, compares equal to it",
     "torch.meshgrid": "indexing defaults to 'ij' without PyTorch's warning",
-    "torch.Tensor": "Tensor(data) converts to the default float dtype, as PyTorch's; also "
-    "takes dtype=",
+    "torch.Tensor": "Tensor(list) is float32 as PyTorch's, but Tensor(ndarray) keeps the "
+    "array's dtype (PyTorch: float32); also takes dtype=",
 }

@@ -52,11 +52,13 @@ class Tensor:
         self, *data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
     ) -> None:
         """PyTorch's legacy constructor: ``Tensor(2, 3)`` or ``Tensor(mt.Size([2, 3]))`` is
-        an uninitialised tensor of that shape, ``Tensor(data)`` a copy of a list, array or
-        Tensor; both in the default dtype (float32) unless ``dtype=`` says otherwise.
-        (``mt.tensor(data)`` infers the dtype from the data, as ``torch.tensor``.)"""
+        an uninitialised tensor of that shape, ``Tensor(data)`` a copy of a list or number
+        in the default dtype (float32), as PyTorch's, unless ``dtype=`` says otherwise. An
+        ndarray or Tensor keeps its dtype (PyTorch would make it float32: the library
+        builds tensors from arrays this way). ``mt.tensor(data)`` infers the dtype."""
         _device.as_device(device, "Tensor")
-        dtype = dtypes.get_default_dtype() if dtype is None else dtype
+        if dtype is None and not (len(data) == 1 and isinstance(data[0], np.ndarray | Tensor)):
+            dtype = dtypes.get_default_dtype()
         if not data:
             array = np.empty((0,), dtype=dtype)
         elif isinstance(data[0], Size) or all(

@@ -133,7 +133,7 @@ def gradgradcheck(
         outputs = evaluate(func, inputs)
     if grad_outputs is None:
         grad_outputs = tuple(
-            Tensor(rng.standard_normal(out.shape), dtype=np.float64, requires_grad=True)
+            Tensor(rng.standard_normal(out.shape), requires_grad=True)
             if is_float(out) else None
             for out in outputs
         )
