@@ -26,6 +26,21 @@ def _dtype(dtype: Any) -> np.dtype:
     return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
+def _affine_parameters(
+    module: Module, shape: tuple[int, ...], dtype: Any, affine: bool, bias: bool
+) -> None:
+    """``weight`` (ones) and ``bias`` (zeros) of ``shape``, or None where absent."""
+    dtype = _dtype(dtype)
+    if affine:
+        module.weight = Parameter(np.ones(shape, dtype))
+    else:
+        module.register_parameter("weight", None)
+    if affine and bias:
+        module.bias = Parameter(np.zeros(shape, dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
 class _BatchNorm(Module):
     _expected_dims: tuple[int, ...] = ()
 
@@ -38,6 +53,8 @@ class _BatchNorm(Module):
         track_running_stats: bool = True,
         device: Any = None,
         dtype: Any = None,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -45,13 +62,8 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
+        _affine_parameters(self, (num_features,), dtype, affine, bias)
         dtype = _dtype(dtype)
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor._make(np.zeros(num_features, dtype)))
             self.register_buffer("running_var", Tensor._make(np.ones(num_features, dtype)))
@@ -71,11 +83,10 @@ class _BatchNorm(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.affine:
-            self.weight._array[...] = 1
-            self.bias._array[...] = 0
-            self.weight._bump_version()
-            self.bias._bump_version()
+        for parameter, value in ((self.weight, 1), (self.bias, 0)):
+            if parameter is not None:
+                parameter._array[...] = value
+                parameter._bump_version()
 
     def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
         if input.ndim not in self._expected_dims:
@@ -108,7 +119,8 @@ class _BatchNorm(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
         )
 
 
@@ -143,16 +155,7 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        dtype = _dtype(dtype)
-        if elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape, dtype))
-            if bias:
-                self.bias = Parameter(np.zeros(self.normalized_shape, dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, dtype, elementwise_affine, bias)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -176,27 +179,28 @@ class GroupNorm(Module):
         affine: bool = True,
         device: Any = None,
         dtype: Any = None,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(
+                f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})"
+            )
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        dtype = _dtype(dtype)
-        if affine:
-            self.weight = Parameter(np.ones(num_channels, dtype))
-            self.bias = Parameter(np.zeros(num_channels, dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, (num_channels,), dtype, affine, bias)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm"]

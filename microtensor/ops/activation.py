@@ -22,11 +22,17 @@ from microtensor.ops.arithmetic import Mul
 from microtensor.ops.elementwise import Exp, Sigmoid, Tanh
 from microtensor.ops.table import public
 
-_ERF = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is correctly rounded-ish
+_ERF = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf: math.erf, element by element
 _INV_SQRT_2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _TANH_SCALE = math.sqrt(2 / math.pi)  # the tanh approximation of gelu: tanh(k (x + c x^3))
 _TANH_CUBIC = 0.044715
+
+
+def _cdf(x: np.ndarray) -> np.ndarray:
+    """``Phi(x) = (1 + erf(x / sqrt(2))) / 2`` in ``x``'s dtype (computed in float64)."""
+    erf = np.asarray(_ERF(np.asarray(x, np.float64) * _INV_SQRT_2), dtype=np.float64)
+    return (0.5 * (1 + erf)).astype(x.dtype)
 
 
 def _normal_pdf(x: Tensor) -> Tensor:
@@ -43,8 +49,7 @@ class NormalCdf(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        erf = _ERF(x * _INV_SQRT_2).astype(x.dtype, copy=False)
-        return np.asarray(0.5 * (1 + erf), dtype=x.dtype)
+        return _cdf(x)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
@@ -62,8 +67,7 @@ class Gelu(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        cdf = 0.5 * (1 + _ERF(x * _INV_SQRT_2).astype(x.dtype, copy=False))
-        return np.asarray(x * cdf, dtype=x.dtype)
+        return np.asarray(x * _cdf(x), dtype=x.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
