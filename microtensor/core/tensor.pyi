@@ -82,7 +82,7 @@ class Tensor:
     def __setitem__(self, key: Any, value: Any) -> None: ...  # microtensor/ops/shape.py
     # ``input - other``, computed as ``input + (-other)``.
     def __sub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
-    # ``input / other``, true division, broadcasting as NumPy does.
+    # ``input / other``, true division (integers give floats), broadcasting as NumPy does.
     def __truediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # Record an in-place change of the memory (every view sees it).
     def _bump_version(self) -> None: ...
@@ -143,7 +143,7 @@ class Tensor:
     def detach(self) -> Tensor: ...
     # The number of dimensions.
     def dim(self) -> int: ...
-    # ``input / other``, true division, broadcasting as NumPy does.
+    # ``input / other``, true division (integers give floats), broadcasting as NumPy does.
     def div(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``div`` written into this tensor's memory; returns it.
     def div_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
@@ -230,12 +230,19 @@ class Tensor:
     def pow_(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The product of all elements, or along one ``dim``. Integers and bools give int64.
     def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/products.py
+    # Call ``hook(grad)`` when this tensor's gradient is computed; a Tensor it returns
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle: ...
     # ``max(input, 0)``, elementwise, with relu'(0) = 0.
     def relu(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # Start (or stop) recording operations on this leaf; returns the tensor.
     def requires_grad_(self, requires_grad: bool = True) -> Tensor: ...
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def reshape(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # Keep this non-leaf tensor's gradient in ``.grad`` after backward (leaves always do).
+    def retain_grad(self) -> None: ...
+    # True for a non-leaf tensor on which ``retain_grad()`` was called.
+    @property
+    def retains_grad(self) -> bool: ...
     # The size of each dimension, a tuple (``torch.Size`` in PyTorch).
     @property
     def shape(self) -> tuple[int, ...]: ...
