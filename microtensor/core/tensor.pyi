@@ -108,14 +108,32 @@ class Tensor:
     def add(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``add`` written into this tensor's memory; returns it.
     def add_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # Whether every element (along ``dim``: an int or several) is non-zero; bool.
+    def all(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/logical.py
+    # Whether ``isclose`` holds for every element: a Python bool.
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool: ...  # microtensor/ops/logical.py
+    # The maximum over ``dim`` (an int or several; ``()``: all elements). Unlike
+    def amax(self, dim: Any = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
+    # The minimum over ``dim`` (an int or several; ``()``: all elements); ties share the
+    def amin(self, dim: Any = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
+    # Whether some element (along ``dim``: an int or several) is non-zero; bool.
+    def any(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/logical.py
     # Index of the first maximum (of the flattened tensor when ``dim`` is None).
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/reduction.py
+    # Index of the first minimum (of the flattened tensor when ``dim`` is None), int64.
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/sorting.py
+    # The int64 indices that sort ``input`` along ``dim`` (stable).
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor: ...  # microtensor/ops/sorting.py
     # Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``backward`` above).
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None: ...  # microtensor/core/engine.py
     # A copy with its own memory; one that requires grad stays in the graph.
     def clone(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # In place: ``copy`` written into this tensor's memory; returns it.
     def copy_(self, src: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # The number of non-zero elements (along ``dim``: an int or several), int64.
+    def count_nonzero(self, dim: Any = None) -> Tensor: ...  # microtensor/ops/logical.py
+    # Running sums along ``dim``; integers and bools give int64.
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor: ...  # microtensor/ops/products.py
     # The values, as a Tensor sharing this one's memory and version counter, outside
     @property
     def data(self) -> Tensor: ...
@@ -136,6 +154,8 @@ class Tensor:
     def dtype(self) -> np.dtype: ...
     # ``input == other`` elementwise, a bool Tensor.
     def eq(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # Whether both have the same shape and the same values (NaN equals nothing); a
+    def equal(self, other: Tensor) -> bool: ...  # microtensor/ops/logical.py
     # ``e ** input``, elementwise.
     def exp(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # In place: ``exp`` written into this tensor's memory; returns it.
@@ -155,6 +175,14 @@ class Tensor:
     # True when no operation of the graph produced this tensor.
     @property
     def is_leaf(self) -> bool: ...
+    # Elementwise ``|input - other| <= atol + rtol * |other|`` (equal infinities are
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor: ...  # microtensor/ops/logical.py
+    # Elementwise: is it neither infinite nor NaN? (Always, for integers and bools.)
+    def isfinite(self) -> Tensor: ...  # microtensor/ops/logical.py
+    # Elementwise: is it +inf or -inf? (Never, for integers and bools.)
+    def isinf(self) -> Tensor: ...  # microtensor/ops/logical.py
+    # Elementwise: is it NaN? (Never, for integers and bools.)
+    def isnan(self) -> Tensor: ...  # microtensor/ops/logical.py
     # The one element as a Python number.
     def item(self) -> Any: ...
     # ``input <= other`` elementwise, a bool Tensor.
@@ -163,16 +191,18 @@ class Tensor:
     def log(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # ``log(softmax(input))`` along ``dim``, computed stably.
     def log_softmax(self, dim: int) -> Tensor: ...  # microtensor/ops/softmax.py
+    # ``log(sum(exp(input)))`` over ``dim``, computed stably as
+    def logsumexp(self, dim: Any, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # ``input < other`` elementwise, a bool Tensor.
     def lt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input @ other`` with NumPy's rules (batch broadcasting, 1-D operands).
     def matmul(self, other: Any) -> Tensor: ...  # microtensor/ops/linalg.py
-    # The maximum of all elements, or ``(values, indices)`` along ``dim``.
-    def max(self, dim: int | None = None, keepdim: bool = False) -> Any: ...  # microtensor/ops/reduction.py
+    # The maximum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
+    def max(self, dim: Any = None, keepdim: bool = False, *, other: Any = None, keepdims: bool | None = None) -> Any: ...  # microtensor/ops/reduction.py
     # The mean over ``dim`` (an int or several; all elements when None): sum times 1/count.
-    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
-    # The minimum of all elements, or ``(values, indices)`` along ``dim``.
-    def min(self, dim: int | None = None, keepdim: bool = False) -> Any: ...  # microtensor/ops/reduction.py
+    def mean(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/reduction.py
+    # The minimum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
+    def min(self, dim: Any = None, keepdim: bool = False, *, other: Any = None, keepdims: bool | None = None) -> Any: ...  # microtensor/ops/reduction.py
     # ``input * other``, elementwise, broadcasting as NumPy does.
     def mul(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``mul`` written into this tensor's memory; returns it.
@@ -186,6 +216,8 @@ class Tensor:
     def neg(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``neg`` written into this tensor's memory; returns it.
     def neg_(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The vector ``p``-norm over ``dim`` (all elements when None); ``'fro'`` is ``p=2``.
+    def norm(self, p: Any = 'fro', dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor: ...  # microtensor/ops/norms.py
     # The number of elements.
     def numel(self) -> int: ...
     # The array itself (shared memory). Refused when it requires grad, as in PyTorch.
@@ -196,6 +228,8 @@ class Tensor:
     def pow(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``pow`` written into this tensor's memory; returns it.
     def pow_(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The product of all elements, or along one ``dim``. Integers and bools give int64.
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/products.py
     # Call ``hook(grad)`` when this tensor's gradient is computed; a Tensor it returns
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle: ...
     # ``max(input, 0)``, elementwise, with relu'(0) = 0.
@@ -218,26 +252,34 @@ class Tensor:
     def size(self, dim: int | None = None) -> tuple[int, ...] | int: ...
     # ``exp(input) / sum(exp(input))`` along ``dim``: the exponential of ``log_softmax``.
     def softmax(self, dim: int) -> Tensor: ...  # microtensor/ops/softmax.py
+    # ``(values, indices)`` (a named tuple): ``input`` sorted along ``dim``, and where
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> tuple[Tensor, Tensor]: ...  # microtensor/ops/sorting.py
     # The square root, ``input ** 0.5``.
     def sqrt(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # Dimensions of size 1 removed (only ``dim``, when given).
     def squeeze(self, dim: int | None = None) -> Tensor: ...  # microtensor/ops/shape.py
+    # The standard deviation, ``sqrt(var(...))`` with ``var``'s arguments, computed as
+    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: float | None = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # ``input - other``, computed as ``input + (-other)``.
     def sub(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``sub`` written into this tensor's memory; returns it.
     def sub_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The sum over ``dim`` (an int or several; all elements when None).
-    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
+    def sum(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/reduction.py
     # The hyperbolic tangent, elementwise.
     def tanh(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # The tensor in ``dtype``; integer and bool results carry no gradient (PyTorch's rule).
     def to(self, dtype: Any) -> Tensor: ...  # microtensor/ops/elementwise.py
     # The elements as (nested) Python lists of numbers.
     def tolist(self) -> Any: ...
+    # ``(values, indices)`` (a named tuple) of the ``k`` largest (``largest=False``:
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[Tensor, Tensor]: ...  # microtensor/ops/sorting.py
     # Dimensions ``dim0`` and ``dim1`` swapped.
     def transpose(self, dim0: int, dim1: int) -> Tensor: ...  # microtensor/ops/shape.py
     # A dimension of size 1 inserted at ``dim``.
     def unsqueeze(self, dim: int) -> Tensor: ...  # microtensor/ops/shape.py
+    # The variance over ``dim`` (all elements when None or ``()``):
+    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: float | None = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def view(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
     # In place: ``zero`` written into this tensor's memory; returns it.

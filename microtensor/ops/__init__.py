@@ -7,6 +7,12 @@ every primitive and gives ``Tensor`` its methods.
 * ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, pow, sqrt, eq, lt, ...
 * ``elementwise.py``: Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast; exp, log, ..., to, clone
 * ``reduction.py``:   Sum, Max, Min; sum, mean, max, min, argmax
+* ``extrema.py``:     ElementwiseMax, ElementwiseMin (behind max(input, other), min(...))
+* ``statistics.py``:  Amax, Amin; amax, amin, var, std, logsumexp
+* ``norms.py``:       Norm; norm
+* ``products.py``:    Prod, ProdOthers, Cumsum; prod, cumsum
+* ``sorting.py``:     sort, argsort, topk, argmin
+* ``logical.py``:     all, any, count_nonzero, isnan, isinf, isfinite, isclose, allclose, equal
 * ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint; reshape, ...
 * ``linalg.py``:      MatMul; matmul, linear
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
@@ -30,13 +36,19 @@ from microtensor.ops import (
     dropout,
     elementwise,
     embedding,
+    extrema,
     linalg,
+    logical,
     loss,
     normalization,
+    norms,
     pool,
+    products,
     reduction,
     shape,
     softmax,
+    sorting,
+    statistics,
     table,
 )
 from microtensor.ops.table import TABLE
@@ -44,7 +56,7 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "activation", "dropout", "embedding", "normalization",
-    "arithmetic", "conv", "creation", "elementwise", "linalg", "loss", "pool",
-    "reduction", "shape", "softmax", "table",
+    "TABLE", "activation", "arithmetic", "conv", "creation", "dropout", "elementwise",
+    "embedding", "extrema", "linalg", "logical", "loss", "normalization", "norms", "pool",
+    "products", "reduction", "shape", "softmax", "sorting", "statistics", "table",
 ]  # fmt: skip

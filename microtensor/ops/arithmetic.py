@@ -223,8 +223,13 @@ def sqrt(input: Tensor) -> Tensor:
 
 
 def _compare(compare: Callable[[Any, Any], Any], input: Tensor, other: Any) -> Tensor:
-    """A bool Tensor, outside the graph (comparisons have no gradient)."""
-    return Tensor._make(compare(input._array, other._array if isinstance(other, Tensor) else other))
+    """A bool Tensor, outside the graph (comparisons have no gradient); shapes broadcast
+    and dtypes promote as in PyTorch (``int_tensor == 1.5`` compares as floats)."""
+    other_array = other._array if isinstance(other, Tensor) else other
+    try:
+        return Tensor._make(np.asarray(compare(input._array, other_array)))
+    except ValueError:
+        raise _broadcast_error(compare.__name__, input._array, other_array) from None
 
 
 @public(methods=("eq", "__eq__"))

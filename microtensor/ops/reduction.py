@@ -13,7 +13,8 @@ import numpy as np
 
 from microtensor.core.function import Context, Function
 from microtensor.core.tensor import MaxMin, Tensor
-from microtensor.ops.arguments import dim_index, normalize_dims
+from microtensor.ops.arguments import dim_index, keepdim_arg, normalize_dims
+from microtensor.ops.extrema import ElementwiseMax, ElementwiseMin, elementwise
 from microtensor.ops.shape import BroadcastTo, Reshape
 from microtensor.ops.table import public
 
@@ -94,25 +95,40 @@ class Min(Max):
 
 
 @public()
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+        keepdims: bool | None = None) -> Tensor:
     """The sum over ``dim`` (an int or several; all elements when None)."""
+    keepdim = keepdim_arg(keepdim, keepdims, "sum")
     return Sum.apply(input, dim=normalize_dims(dim, input.ndim, "sum"), keepdim=keepdim)
 
 
 @public()
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+         keepdims: bool | None = None) -> Tensor:
     """The mean over ``dim`` (an int or several; all elements when None): sum times 1/count.
 
     The mean of nothing (count 0) is NaN, as in PyTorch.
     """
+    keepdim = keepdim_arg(keepdim, keepdims, "mean")
     dims = normalize_dims(dim, input.ndim, "mean")
     count = input._array.size if dims is None else math.prod(input.shape[d] for d in dims)
     return Sum.apply(input, dim=dims, keepdim=keepdim) * (1.0 / count if count else math.nan)
 
 
-def _extremum(input: Tensor, function: type[Max], dim: Any, keepdim: bool) -> Any:
-    """``max``/``min``: a Tensor over all elements, or ``(values, indices)`` over ``dim``."""
+def _extremum(
+    input: Tensor, function: type[Max], dim: Any, keepdim: bool, other: Any, keepdims: Any
+) -> Any:
+    """``max``/``min`` in PyTorch's three forms: over all elements (a Tensor), along
+    ``dim`` (``(values, indices)``), or elementwise against a Tensor ``other``."""
     name = function.__name__.lower()
+    keepdim = keepdim_arg(keepdim, keepdims, name)
+    if isinstance(dim, Tensor) or other is not None:  # max(input, other)
+        if isinstance(dim, Tensor) and other is not None:
+            raise TypeError(f"{name}(): got other twice (as dim and as other=)")
+        paired = ElementwiseMax if function is Max else ElementwiseMin
+        return elementwise(paired, input, dim if other is None else other, name)
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int | np.integer)):
+        raise TypeError(f"{name}(): dim must be an int or other a Tensor, got {dim!r}")
     if dim is None:
         _check_not_empty(input, name)
         return function.apply(input)
@@ -142,20 +158,26 @@ def _check_not_empty(input: Tensor, name: str, axis: int | None = None) -> None:
 
 
 @public()
-def max(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
-    """The maximum of all elements, or ``(values, indices)`` along ``dim``."""
-    return _extremum(input, Max, dim, keepdim)
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None,
+        keepdims: bool | None = None) -> Any:
+    """The maximum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
+    ``other`` (``max(input, other)``), the elementwise maximum, ties sharing the gradient."""
+    return _extremum(input, Max, dim, keepdim, other, keepdims)
 
 
 @public()
-def min(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
-    """The minimum of all elements, or ``(values, indices)`` along ``dim``."""
-    return _extremum(input, Min, dim, keepdim)
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None,
+        keepdims: bool | None = None) -> Any:
+    """The minimum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
+    ``other`` (``min(input, other)``), the elementwise minimum, ties sharing the gradient."""
+    return _extremum(input, Min, dim, keepdim, other, keepdims)
 
 
 @public()
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
+           keepdims: bool | None = None) -> Tensor:
     """Index of the first maximum (of the flattened tensor when ``dim`` is None)."""
+    keepdim = keepdim_arg(keepdim, keepdims, "argmax")
     if dim is None:
         if input._array.size == 0:
             raise IndexError(
