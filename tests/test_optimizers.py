@@ -112,7 +112,8 @@ def test_nadam() -> None:
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
         d = math.sqrt(v / (1 - beta2**t)) + eps
-        theta -= lr * (1 - mu) / (1 - product) * g / d + lr * mu_next / (1 - product * mu_next) * m / d
+        theta -= lr * (1 - mu) / (1 - product) * g / d
+        theta -= lr * mu_next / (1 - product * mu_next) * m / d
         expected.append(theta)
     p = param(1.0)
     np.testing.assert_allclose(run(optim.NAdam([p]), p, [1.0, -2.0]), expected, rtol=1e-12)
