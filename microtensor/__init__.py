@@ -9,7 +9,7 @@ The ``mt.`` functions (``mt.exp``, ``mt.zeros``, ...) come from the op table
 (``microtensor/ops/table.py``); ``__init__.pyi`` lists them for editors.
 """
 
-from microtensor import autograd, nn, ops, optim, viz
+from microtensor import autograd, nn, ops, optim, utils, viz
 from microtensor.core.dtypes import (
     bool,
     float32,
@@ -31,6 +31,6 @@ globals().update(_OPS)
 __all__ = [
     "Tensor", "autograd", "bool", "default_generator", "enable_grad", "float32", "float64",
     "get_default_dtype", "int64", "is_grad_enabled", "load", "manual_seed", "nn", "no_grad",
-    "ops", "optim", "save", "set_default_dtype", "set_grad_enabled", "viz",
+    "ops", "optim", "save", "set_default_dtype", "set_grad_enabled", "utils", "viz",
 ]  # fmt: skip
 __all__ += sorted(_OPS)

@@ -62,6 +62,7 @@ from microtensor.ops.elementwise import tanh as tanh
 from microtensor.ops.creation import tensor as tensor
 from microtensor.ops.shape import transpose as transpose
 from microtensor.ops.shape import unsqueeze as unsqueeze
+from microtensor import utils as utils
 from microtensor import viz as viz
 from microtensor.ops.creation import zeros as zeros
 from microtensor.ops.creation import zeros_like as zeros_like

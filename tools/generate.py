@@ -40,6 +40,8 @@ MODULES = [
     ("microtensor.nn", "Layers: `from microtensor import nn`"),
     ("microtensor.nn.init", "Initialisers: `nn.init`"),
     ("microtensor.optim", "Optimisers: `from microtensor import optim`"),
+    ("microtensor.optim.lr_scheduler", "Learning-rate schedules: `optim.lr_scheduler`"),
+    ("microtensor.utils.data", "Data: `microtensor.utils.data`"),
     ("microtensor.testing", "Property-testing kit: `microtensor.testing`"),
     ("microtensor.viz", "Graph view: `microtensor.viz`"),
 ]

@@ -1,5 +1,7 @@
-"""``microtensor.optim``: optimisers with PyTorch's update rules and state dicts, and
-``lr_scheduler``, PyTorch's learning-rate schedules."""
+"""``microtensor.optim``: optimisers with PyTorch's update rules and state dicts.
+
+``optim.lr_scheduler`` holds PyTorch's learning-rate schedules.
+"""
 
 from microtensor.optim import lr_scheduler
 from microtensor.optim.adadelta import Adadelta

@@ -121,8 +121,10 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay: ``theta <- theta * (1 - lr * weight_decay)`` before
-    the Adam step, instead of an L2 term in the gradient. Default ``weight_decay=1e-2``.
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    ``theta <- theta * (1 - lr * weight_decay)`` before the Adam step, instead of an L2
+    term in the gradient. Default ``weight_decay=1e-2``.
     """
 
     def __init__(

@@ -23,8 +23,10 @@ def _phase(end_step: float, start_lr: str, end_lr: str, start_momentum: str,
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle schedule over ``total_steps`` (or ``epochs * steps_per_epoch``) steps;
-    ``three_phase`` adds a symmetric descent before the final annealing, as PyTorch's."""
+    """The 1cycle schedule over ``total_steps`` (or ``epochs * steps_per_epoch``) steps.
+
+    ``three_phase`` adds a symmetric descent before the final annealing, as PyTorch's.
+    """
 
     def __init__(
         self,

@@ -12,7 +12,9 @@ from microtensor.optim.optimizer import Optimizer
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiply each group's lr by ``factor`` (not below ``min_lr``) once the metric given
+    """Multiply the lrs by ``factor`` when the metric of ``step(metric)`` stops improving.
+
+    Each group's lr is multiplied by ``factor`` (not below ``min_lr``) once the metric given
     to ``step(metric)`` has not improved for more than ``patience`` epochs; improvement
     means below ``best * (1 - threshold)`` ("min", "rel"), ``best - threshold`` ("abs"),
     or the mirror images for "max". ``cooldown`` epochs after a reduction ignore bad
@@ -112,8 +114,10 @@ class ReduceLROnPlateau(LRScheduler):
 
 
 class SequentialLR(LRScheduler):
-    """Run ``schedulers[0]`` until ``milestones[0]``, then ``schedulers[1]`` (restarted at
-    epoch 0 with its closed form), and so on; all on ``optimizer``."""
+    """Run ``schedulers[0]`` until ``milestones[0]``, then ``schedulers[1]``, and so on.
+
+    Each scheduler restarts at epoch 0 (with its closed form); all work on ``optimizer``.
+    """
 
     def __init__(
         self,
