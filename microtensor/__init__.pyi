@@ -25,6 +25,7 @@ from microtensor.core.dtypes import int64 as int64
 from microtensor.core.grad_mode import is_grad_enabled as is_grad_enabled
 from microtensor.ops.arithmetic import le as le
 from microtensor.serialization import load as load
+from microtensor.safetensors_io import load_safetensors as load_safetensors
 from microtensor.ops.elementwise import log as log
 from microtensor.ops.softmax import log_softmax as log_softmax
 from microtensor.ops.arithmetic import lt as lt
@@ -50,6 +51,7 @@ from microtensor.ops.creation import randn as randn
 from microtensor.ops.elementwise import relu as relu
 from microtensor.ops.shape import reshape as reshape
 from microtensor.serialization import save as save
+from microtensor.safetensors_io import save_safetensors as save_safetensors
 from microtensor.core.dtypes import set_default_dtype as set_default_dtype
 from microtensor.core.grad_mode import set_grad_enabled as set_grad_enabled
 from microtensor.ops.elementwise import sigmoid as sigmoid

@@ -55,14 +55,24 @@ def save(obj: Any, f: str | os.PathLike[str] | Any) -> None:
         _write_atomically(os.fspath(f), arrays)
 
 
-def load(f: str | os.PathLike[str] | Any) -> Any:
+def load(
+    f: str | os.PathLike[str] | Any,
+    map_location: Any = None,
+    *,
+    weights_only: bool | None = None,
+) -> Any:
     """Read an object written by ``save``: Tensors come back as Tensors and arrays as
     arrays (dtype, shape and values intact), numbers as Python numbers.
+
+    ``map_location`` and ``weights_only`` are PyTorch's: everything loads on the CPU (a
+    location naming another device is refused), and nothing is ever unpickled, so loading
+    is always what PyTorch calls ``weights_only=True``, whatever is passed.
 
     Raises:
         ValueError: when ``f`` is not a file written by ``save``, or holds pickled
             (object) arrays; nothing from the file is unpickled or executed.
     """
+    _check_map_location(map_location)
     name = f if isinstance(f, str | os.PathLike) else getattr(f, "name", "the file")
     try:
         archive = np.load(f, allow_pickle=False)
@@ -99,6 +109,18 @@ def load(f: str | os.PathLike[str] | Any) -> Any:
         return _Decoder(arrays).decode(header["object"])
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"load: {name!s} has a malformed structure entry: {error}") from None
+
+
+def _check_map_location(map_location: Any) -> None:
+    """Accept PyTorch's ``map_location`` forms that mean the CPU (None, "cpu", a device, a
+    dict or a function, which only ever see CPU storage here); refuse other devices."""
+    if map_location is None or callable(map_location) or isinstance(map_location, Mapping):
+        return
+    if str(map_location).split(":")[0] != "cpu":
+        raise RuntimeError(
+            f"load: map_location={map_location!r} names a device microtensor does not have; "
+            "everything loads on the CPU (use map_location='cpu' or leave it out)"
+        )
 
 
 class _Encoder:
