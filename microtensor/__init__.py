@@ -9,7 +9,7 @@ The ``mt.`` functions (``mt.exp``, ``mt.zeros``, ...) come from the op table
 (``microtensor/ops/table.py``); ``__init__.pyi`` lists them for editors.
 """
 
-from microtensor import autograd, nn, ops, optim, viz
+from microtensor import autograd, nn, ops, optim, utils, viz
 from microtensor.core.dtypes import (
     bool,
     float32,
@@ -27,6 +27,7 @@ from microtensor.core.grad_mode import (
 )
 from microtensor.core.random import default_generator, manual_seed
 from microtensor.core.tensor import Tensor
+from microtensor.safetensors_io import load_safetensors, save_safetensors
 from microtensor.serialization import load, save
 
 __version__ = "0.1.0"
@@ -36,7 +37,8 @@ globals().update(_OPS)
 
 __all__ = [
     "Tensor", "autograd", "bool", "default_generator", "enable_grad", "float32", "float64",
-    "get_default_dtype", "inference_mode", "int64", "is_grad_enabled", "load", "manual_seed",
-    "nn", "no_grad", "ops", "optim", "save", "set_default_dtype", "set_grad_enabled", "viz",
+    "get_default_dtype", "inference_mode", "int64", "is_grad_enabled", "load",
+    "load_safetensors", "manual_seed", "nn", "no_grad", "ops", "optim", "save",
+    "save_safetensors", "set_default_dtype", "set_grad_enabled", "utils", "viz",
 ]  # fmt: skip
 __all__ += sorted(_OPS)

@@ -40,6 +40,7 @@ from microtensor.ops.logical import isinf as isinf
 from microtensor.ops.logical import isnan as isnan
 from microtensor.ops.arithmetic import le as le
 from microtensor.serialization import load as load
+from microtensor.safetensors_io import load_safetensors as load_safetensors
 from microtensor.ops.elementwise import log as log
 from microtensor.ops.softmax import log_softmax as log_softmax
 from microtensor.ops.statistics import logsumexp as logsumexp
@@ -68,6 +69,7 @@ from microtensor.ops.creation import randn as randn
 from microtensor.ops.elementwise import relu as relu
 from microtensor.ops.shape import reshape as reshape
 from microtensor.serialization import save as save
+from microtensor.safetensors_io import save_safetensors as save_safetensors
 from microtensor.core.dtypes import set_default_dtype as set_default_dtype
 from microtensor.core.grad_mode import set_grad_enabled as set_grad_enabled
 from microtensor.ops.elementwise import sigmoid as sigmoid
@@ -83,6 +85,7 @@ from microtensor.ops.creation import tensor as tensor
 from microtensor.ops.sorting import topk as topk
 from microtensor.ops.shape import transpose as transpose
 from microtensor.ops.shape import unsqueeze as unsqueeze
+from microtensor import utils as utils
 from microtensor.ops.statistics import var as var
 from microtensor import viz as viz
 from microtensor.ops.creation import zeros as zeros

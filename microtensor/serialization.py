@@ -75,7 +75,12 @@ def save(obj: Any, f: str | os.PathLike[str] | Any) -> None:
 
 
 def load(
-    f: str | os.PathLike[str] | Any, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
+    f: str | os.PathLike[str] | Any,
+    map_location: Any = None,
+    *,
+    weights_only: bool | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
 ) -> Any:
     """Read an object written by ``save``: Tensors come back as Tensors and arrays as
     arrays (dtype, shape and values intact), numbers as Python numbers.
@@ -84,6 +89,10 @@ def load(
     The arrays may hold at most ``max_bytes`` bytes in all (1 GiB by default) and
     containers may nest at most ``max_depth`` deep (100); raise either bound for a file
     you trust.
+
+    ``map_location`` and ``weights_only`` are PyTorch's: everything loads on the CPU (a
+    location naming another device is refused), and nothing is ever unpickled, so loading
+    is always what PyTorch calls ``weights_only=True``, whatever is passed.
 
     Raises:
         ValueError: for any file that is not an intact checkpoint written by ``save``
@@ -94,6 +103,7 @@ def load(
         OSError: when the operating system refuses to open or read the file (missing,
             a folder, no permission, an I/O error).
     """
+    _check_map_location(map_location)
     name = str(f) if isinstance(f, str | os.PathLike) else str(getattr(f, "name", "the file"))
     if isinstance(f, str | os.PathLike):
         with open(f, "rb") as file:  # OSError: what the operating system refuses
@@ -101,6 +111,18 @@ def load(
     if not (hasattr(f, "seekable") and f.seekable()):
         f = io.BytesIO(f.read())
     return read_checkpoint(f, name, max_bytes, max_depth)
+
+
+def _check_map_location(map_location: Any) -> None:
+    """Accept PyTorch's ``map_location`` forms that mean the CPU (None, "cpu", a device, a
+    dict or a function, which only ever see CPU storage here); refuse other devices."""
+    if map_location is None or callable(map_location) or isinstance(map_location, Mapping):
+        return
+    if str(map_location).split(":")[0] != "cpu":
+        raise RuntimeError(
+            f"load: map_location={map_location!r} names a device microtensor does not have; "
+            "everything loads on the CPU (use map_location='cpu' or leave it out)"
+        )
 
 
 class _Encoder:

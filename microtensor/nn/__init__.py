@@ -1,6 +1,6 @@
 """``microtensor.nn``: modules, layers, initialisers (see ``functional`` for the ops)."""
 
-from microtensor.nn import functional, init, parallel
+from microtensor.nn import functional, init, parallel, utils
 from microtensor.nn.activation import (
     ELU,
     GELU,
@@ -35,5 +35,5 @@ __all__ = [
     "Dropout2d", "Embedding", "Flatten", "GroupNorm", "Identity", "LayerNorm", "LeakyReLU",
     "Linear", "LogSoftmax", "MaxPool2d", "Module", "ModuleDict", "ModuleList", "Parameter",
     "ParameterDict", "ParameterList", "ReLU", "Sequential", "SiLU", "Sigmoid", "Softmax",
-    "Softplus", "Tanh", "Unflatten", "functional", "init", "parallel",
+    "Softplus", "Tanh", "Unflatten", "functional", "init", "parallel", "utils",
 ]  # fmt: skip
