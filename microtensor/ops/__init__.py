@@ -4,7 +4,14 @@ Each file holds one family: its primitives first, then its public ops, each decl
 once in the op table with ``@public`` (``table.py``). Importing this package registers
 every primitive and gives ``Tensor`` its methods.
 
-* ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, pow, sqrt, eq, lt, ...
+* ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, sqrt, eq, lt, ...
+* ``power.py``:       Power; pow (``**``, a tensor exponent or a number base)
+* ``trigonometry.py``: Sin, Cos, Tan; sin, cos, tan
+* ``logarithms.py``:  Log10, Log2, Log1p, Expm1, Exp2, Rsqrt; ..., square, reciprocal
+* ``rounding.py``:    Sign, Floor, Ceil, Round, Trunc; sign, floor, ceil, round, trunc, fix
+* ``clamp.py``:       Clamp, Maximum, Minimum, Lerp; clamp, clip, maximum, minimum, lerp
+* ``products.py``:    mm, bmm, mv, dot, outer, addmm (on MatMul)
+* ``einsum.py``:      Einsum; einsum
 * ``elementwise.py``: Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast; exp, log, ..., to, clone
 * ``reduction.py``:   Sum, Max, Min; sum, mean, max, min, argmax
 * ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint; reshape, ...
@@ -21,22 +28,30 @@ window geometry for conv and pool), ``table.py`` (the op table).
 
 from microtensor.ops import (
     arithmetic,
+    clamp,
     conv,
     creation,
+    einsum,
     elementwise,
     linalg,
+    logarithms,
     loss,
     pool,
+    power,
+    products,
     reduction,
+    rounding,
     shape,
     softmax,
     table,
+    trigonometry,
 )
 from microtensor.ops.table import TABLE
 
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "arithmetic", "conv", "creation", "elementwise", "linalg", "loss", "pool",
-    "reduction", "shape", "softmax", "table",
+    "TABLE", "arithmetic", "clamp", "conv", "creation", "einsum", "elementwise", "linalg",
+    "logarithms", "loss", "pool", "power", "products", "reduction", "rounding", "shape",
+    "softmax", "table", "trigonometry",
 ]  # fmt: skip
