@@ -122,7 +122,7 @@ class Tensor:
     def ceil(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # In place: ``ceil`` written into this tensor's memory; returns it.
     def ceil_(self) -> Tensor: ...  # microtensor/ops/rounding.py
-    # Each element limited to ``[min, max]`` (numbers or Tensors that broadcast; either
+    # Each element limited to ``[min, max]``: both numbers or both Tensors that broadcast;
     def clamp(self, min: Any = None, max: Any = None) -> Tensor: ...  # microtensor/ops/clamp.py
     # In place: ``clamp`` written into this tensor's memory; returns it.
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor: ...  # microtensor/ops/clamp.py

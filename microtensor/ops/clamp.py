@@ -164,10 +164,16 @@ def _bound(value: Any, name: str, dtype: np.dtype) -> Any:
 
 @public(inplace=("clamp_",))
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """Each element limited to ``[min, max]`` (numbers or Tensors that broadcast; either
-    may be None). Where ``min > max`` every element is ``max``."""
+    """Each element limited to ``[min, max]``: both numbers or both Tensors that broadcast;
+    either may be None. Where ``min > max`` every element is ``max``."""
     if min is None and max is None:
         raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
+    both = min is not None and max is not None
+    if both and isinstance(min, Tensor) != isinstance(max, Tensor):
+        raise TypeError(
+            f"clamp: min and max must both be numbers or both be Tensors (PyTorch's rule), "
+            f"got {type(min).__name__} and {type(max).__name__}"
+        )
     dtype = result_dtype(input, min, max)
     lower, upper = _bound(min, "min", dtype), _bound(max, "max", dtype)
     return Clamp.apply(input if input.dtype == dtype else to(input, dtype), lower, upper)

@@ -30,7 +30,8 @@ class Log10(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.log10(x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # -inf, NaN as PyTorch, silently
+            return np.log10(x)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
@@ -44,7 +45,8 @@ class Log2(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.log2(x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # -inf, NaN as PyTorch, silently
+            return np.log2(x)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
@@ -58,7 +60,8 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.log1p(x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # -inf, NaN as PyTorch, silently
+            return np.log1p(x)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
@@ -101,7 +104,7 @@ class Rsqrt(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore"):  # rsqrt(0) = inf, as PyTorch, without a warning
+        with np.errstate(divide="ignore", invalid="ignore"):  # inf at 0, NaN below, silently
             output = np.reciprocal(np.sqrt(x))
         ctx.save_for_backward(output)
         return output
