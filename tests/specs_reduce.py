@@ -1,5 +1,5 @@
 """Property-test specs of the reduction primitives: Amax, Amin, Norm, Prod, ProdOthers,
-Cumsum, ElementwiseMax, ElementwiseMin. Inputs are drawn away from ties (values pairwise
+Cumsum. Inputs are drawn away from ties (values pairwise
 apart) and from the kinks of the norms (|x| away from 0); the conventions at ties and at
 0 have exact unit tests in ``test_reduce.py``.
 """
@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from microtensor.ops import extrema, norms, products, statistics
+from microtensor.ops import norms, products, statistics
 from microtensor.testing import PrimitiveSpec
 from microtensor.testing import strategies as mts
 
@@ -114,6 +114,4 @@ SPECS = [
     PrimitiveSpec(products.ProdOthers, _prod_others(), _prod_others_reference,
                   notes="zeros drawn on purpose"),
     PrimitiveSpec(products.Cumsum, _cumsum(), _cumsum_reference),
-    PrimitiveSpec(extrema.ElementwiseMax, _pair_apart(), np.maximum, differentiable=(0, 1)),
-    PrimitiveSpec(extrema.ElementwiseMin, _pair_apart(), np.minimum, differentiable=(0, 1)),
 ]

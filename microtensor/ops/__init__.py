@@ -4,10 +4,16 @@ Each file holds one family: its primitives first, then its public ops, each decl
 once in the op table with ``@public`` (``table.py``). Importing this package registers
 every primitive and gives ``Tensor`` its methods.
 
-* ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, pow, sqrt, eq, lt, ...
+* ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, sqrt, eq, lt, ...
+* ``power.py``:       Power; pow (``**``, a tensor exponent or a number base)
+* ``trigonometry.py``: Sin, Cos, Tan; sin, cos, tan
+* ``logarithms.py``:  Log10, Log2, Log1p, Expm1, Exp2, Rsqrt; ..., square, reciprocal
+* ``rounding.py``:    Sign, Floor, Ceil, Round, Trunc; sign, floor, ceil, round, trunc, fix
+* ``clamp.py``:       Clamp, Maximum, Minimum, Lerp; clamp, clip, maximum, minimum, lerp
+* ``matrix.py``:      mm, bmm, mv, dot, outer, addmm (on MatMul)
+* ``einsum.py``:      Einsum; einsum
 * ``elementwise.py``: Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast; exp, log, ..., to, clone
 * ``reduction.py``:   Sum, Max, Min; sum, mean, max, min, argmax
-* ``extrema.py``:     ElementwiseMax, ElementwiseMin (behind max(input, other), min(...))
 * ``statistics.py``:  Amax, Amin; amax, amin, var, std, logsumexp
 * ``norms.py``:       Norm; norm
 * ``products.py``:    Prod, ProdOthers, Cumsum; prod, cumsum
@@ -31,32 +37,39 @@ window geometry for conv and pool), ``table.py`` (the op table).
 from microtensor.ops import (
     activation,
     arithmetic,
+    clamp,
     conv,
     creation,
     dropout,
+    einsum,
     elementwise,
     embedding,
-    extrema,
     linalg,
+    logarithms,
     logical,
     loss,
+    matrix,
     normalization,
     norms,
     pool,
+    power,
     products,
     reduction,
+    rounding,
     shape,
     softmax,
     sorting,
     statistics,
     table,
+    trigonometry,
 )
 from microtensor.ops.table import TABLE
 
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "activation", "arithmetic", "conv", "creation", "dropout", "elementwise",
-    "embedding", "extrema", "linalg", "logical", "loss", "normalization", "norms", "pool",
-    "products", "reduction", "shape", "softmax", "sorting", "statistics", "table",
+    "TABLE", "activation", "arithmetic", "clamp", "conv", "creation", "dropout", "einsum",
+    "elementwise", "embedding", "linalg", "logarithms", "logical", "loss",
+    "matrix", "normalization", "norms", "pool", "power", "products", "reduction", "rounding",
+    "shape", "softmax", "sorting", "statistics", "table", "trigonometry",
 ]  # fmt: skip

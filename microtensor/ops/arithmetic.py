@@ -1,8 +1,9 @@
-"""Arithmetic: the primitives Add, Mul, Div, Neg, Pow and the ops ``+ - * / **``, comparisons.
+"""Arithmetic: the primitives Add, Mul, Div, Neg, Pow and the ops ``+ - * /``, comparisons.
 
 Binary ops broadcast as NumPy does; their backward undoes the broadcast with ``sum_to``
 (the one place that does it). Either argument of a binary op may be a plain number,
-which gets no gradient. ``a - b`` is ``a + (-b)``; ``sqrt(x)`` is ``x ** 0.5``.
+which gets no gradient. ``a - b`` is ``a + (-b)``; ``sqrt(x)`` is ``x ** 0.5``. The op
+``pow`` (``**``), which also takes a tensor exponent, is in ``power.py``.
 """
 
 from __future__ import annotations
@@ -204,16 +205,6 @@ def div(input: Any, other: Any) -> Tensor:
 def neg(input: Tensor) -> Tensor:
     """``-input``."""
     return Neg.apply(input)
-
-
-@public(methods=("pow", "__pow__"), reflected="__rpow__", inplace=("pow_", "__ipow__"))
-def pow(input: Any, exponent: Any) -> Tensor:
-    """``input ** exponent``; a Tensor exponent (or a number base) is exp(exponent * log(input))."""
-    if not isinstance(input, Tensor):  # 2 ** t
-        return Mul.apply(exponent, float(np.log(input))).exp()
-    if isinstance(exponent, Tensor):
-        return (exponent * input.log()).exp()
-    return Pow.apply(input, float(exponent))
 
 
 @public()

@@ -14,7 +14,7 @@ import numpy as np
 from microtensor.core.function import Context, Function
 from microtensor.core.tensor import MaxMin, Tensor
 from microtensor.ops.arguments import dim_index, keepdim_arg, normalize_dims
-from microtensor.ops.extrema import ElementwiseMax, ElementwiseMin, elementwise
+from microtensor.ops.clamp import maximum, minimum
 from microtensor.ops.shape import BroadcastTo, Reshape
 from microtensor.ops.table import public
 
@@ -125,8 +125,13 @@ def _extremum(
     if isinstance(dim, Tensor) or other is not None:  # max(input, other)
         if isinstance(dim, Tensor) and other is not None:
             raise TypeError(f"{name}(): got other twice (as dim and as other=)")
-        paired = ElementwiseMax if function is Max else ElementwiseMin
-        return elementwise(paired, input, dim if other is None else other, name)
+        other = dim if other is None else other
+        if not isinstance(other, Tensor):
+            raise TypeError(
+                f"{name}(): other must be a Tensor (or pass dim as an int), got "
+                f"{type(other).__name__}; for a number use clamp"
+            )
+        return (maximum if function is Max else minimum)(input, other)
     if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int | np.integer)):
         raise TypeError(f"{name}(): dim must be an int or other a Tensor, got {dim!r}")
     if dim is None:
