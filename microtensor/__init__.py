@@ -9,7 +9,7 @@ The ``mt.`` functions (``mt.exp``, ``mt.zeros``, ...) come from the op table
 (``microtensor/ops/table.py``); ``__init__.pyi`` lists them for editors.
 """
 
-from microtensor import accelerator, autograd, backends, cuda, nn, ops, optim, viz
+from microtensor import accelerator, autograd, backends, cuda, nn, ops, optim, utils, viz
 from microtensor.core.device import device, get_default_device, set_default_device
 from microtensor.core.dtypes import (
     bool,
@@ -55,6 +55,7 @@ from microtensor.ops.conversion import (
     IntTensor,
     LongTensor,
 )
+from microtensor.safetensors_io import load_safetensors, save_safetensors
 from microtensor.serialization import load, save
 
 __version__ = "0.1.0"
@@ -68,8 +69,8 @@ __all__ = [
     "cuda", "default_generator", "device", "double", "dtype", "enable_grad", "float",
     "float16", "float32", "float64", "get_default_device", "get_default_dtype", "half",
     "inference_mode", "initial_seed", "int", "int8", "int16", "int32", "int64",
-    "is_grad_enabled", "load", "long", "manual_seed", "nn", "no_grad", "ops", "optim", "save",
-    "seed",
-    "set_default_device", "set_default_dtype", "set_grad_enabled", "short", "uint8", "viz",
+    "is_grad_enabled", "load", "load_safetensors", "long", "manual_seed", "nn", "no_grad",
+    "ops", "optim", "save", "save_safetensors", "seed", "set_default_device",
+    "set_default_dtype", "set_grad_enabled", "short", "uint8", "utils", "viz",
 ]  # fmt: skip
 __all__ += sorted(_OPS)

@@ -3,8 +3,8 @@
 microtensor runs on the CPU only, so ``is_available()`` is False and ``device_count()`` is
 0, as in a CPU-only PyTorch; ``manual_seed`` and ``manual_seed_all`` do nothing (there is
 no CUDA generator to seed); ``synchronize`` and ``empty_cache`` do nothing; asking for a
-CUDA device (``current_device``, ``set_device``, ``get_device_name``) raises a
-RuntimeError saying so.
+CUDA device (``current_device``, ``set_device``, ``get_device_name``) raises an
+AssertionError saying so, as a CPU-only PyTorch does.
 """
 
 from __future__ import annotations
@@ -46,19 +46,19 @@ def empty_cache() -> None:
 
 
 def current_device() -> int:
-    """Refused: no CUDA device (RuntimeError)."""
-    check_name("cuda")
+    """Refused: no CUDA device (AssertionError)."""
+    check_name("cuda", use=True)
     return 0
 
 
 def set_device(device: Any) -> None:
-    """Refused: no CUDA device (RuntimeError)."""
-    check_name("cuda")
+    """Refused: no CUDA device (AssertionError)."""
+    check_name("cuda", use=True)
 
 
 def get_device_name(device: Any = None) -> str:
-    """Refused: no CUDA device (RuntimeError)."""
-    check_name("cuda")
+    """Refused: no CUDA device (AssertionError)."""
+    check_name("cuda", use=True)
     return ""
 
 

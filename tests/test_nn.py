@@ -413,8 +413,9 @@ def test_initialisers_bounds_and_statistics() -> None:
     np.testing.assert_allclose([w.data.numpy().mean(), w.data.numpy().std()], [3.0, 0.5], rtol=0.01)
     nn.init.uniform_(w, -2.0, -1.0, generator=rng)
     assert w.data.min() >= -2.0 and w.data.max() < -1.0
-    assert nn.init.constant_(w, 0.25) is w and np.all(w.data == 0.25)
-    assert np.all(nn.init.zeros_(w).data == 0) and np.all(nn.init.ones_(w).data == 1)
+    # Tensor.all(): np.all(tensor) would call it with NumPy's arguments, as with PyTorch's
+    assert nn.init.constant_(w, 0.25) is w and (w.data == 0.25).all()
+    assert (nn.init.zeros_(w).data == 0).all() and (nn.init.ones_(w).data == 1).all()
 
 
 def test_initialisers_reject_what_pytorch_rejects() -> None:

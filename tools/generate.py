@@ -43,7 +43,10 @@ MODULES = [
     ("microtensor.autograd", "Autograd: `mt.autograd`"),
     ("microtensor.nn", "Layers: `from microtensor import nn`"),
     ("microtensor.nn.init", "Initialisers: `nn.init`"),
+    ("microtensor.nn.utils", "Gradient clipping, parameter vectors: `nn.utils`"),
     ("microtensor.optim", "Optimisers: `from microtensor import optim`"),
+    ("microtensor.optim.lr_scheduler", "Learning-rate schedules: `optim.lr_scheduler`"),
+    ("microtensor.utils.data", "Data: `microtensor.utils.data`"),
     ("microtensor.testing", "Property-testing kit: `microtensor.testing`"),
     ("microtensor.viz", "Graph view: `microtensor.viz`"),
 ]

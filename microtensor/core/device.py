@@ -3,8 +3,9 @@
 PyTorch programs name devices everywhere (``device="cuda" if torch.cuda.is_available()
 else "cpu"``, ``x.to(device)``, ``torch.zeros(3, device=device)``). Here the only device
 is ``cpu``: ``device("cpu")``, ``device("cpu", 0)``, ``"cpu:0"`` and ``None`` are
-accepted; ``cuda``, ``mps`` or any other name is a RuntimeError that says microtensor
-runs on the CPU, before any work is done (never a confusing dtype error later).
+accepted. As in a CPU-only PyTorch, ``device("cuda")`` can be made, but using it (as
+``device=``, in ``to``) is an AssertionError saying microtensor runs on the CPU, before
+any work is done (never a confusing dtype error later); an unknown name is a RuntimeError.
 """
 
 from __future__ import annotations
@@ -57,16 +58,23 @@ class device:  # noqa: N801 (PyTorch's spelling: torch.device)
         return hash((self.type, self.index))
 
 
-def check_name(name: str) -> None:
-    """RuntimeError unless ``name`` is ``cpu``: say that microtensor runs on the CPU."""
+def check_name(name: str, use: bool = False) -> None:
+    """Refuse a device name: an unknown one is a RuntimeError (PyTorch's); with ``use``, a
+    known non-CPU one (``cuda``) is an AssertionError, as a CPU-only PyTorch raises when the
+    device is used ("not compiled with CUDA enabled"), saying microtensor runs on the CPU."""
     if name == "cpu":
         return
-    what = "a known PyTorch device" if name in _KNOWN else "not a device name"
-    raise RuntimeError(
-        f"device {name!r} is not available: microtensor runs on the CPU only (NumPy); "
-        f"{name!r} is {what}. Use device='cpu' (or leave device= out); "
-        "mt.cuda.is_available() is False"
-    )
+    if name not in _KNOWN:
+        raise RuntimeError(
+            f"Expected one of cpu, {', '.join(_KNOWN)} device type at start of device "
+            f"string: {name}"
+        )
+    if use:
+        raise AssertionError(
+            f"microtensor is not compiled with {name.upper()} enabled: device {name!r} is not "
+            "available, microtensor runs on the CPU only (NumPy). Use device='cpu' (or leave "
+            "device= out); mt.cuda.is_available() is False"
+        )
 
 
 CPU = device("cpu")
@@ -78,14 +86,14 @@ def as_device(value: Any, op: str = "") -> device:
     error of ``check_name`` naming ``op``. An int is a CUDA ordinal in PyTorch: refused."""
     if value is None or value is CPU:
         return _default
-    if isinstance(value, device):
-        return value
     if isinstance(value, int) and not isinstance(value, bool):
         value = f"cuda:{value}"
     try:
-        return device(value)
-    except RuntimeError as error:
-        raise RuntimeError(f"{op}: {error}" if op else str(error)) from None
+        chosen = value if isinstance(value, device) else device(value)
+        check_name(chosen.type, use=True)
+    except (RuntimeError, AssertionError) as error:
+        raise type(error)(f"{op}: {error}" if op else str(error)) from None
+    return chosen
 
 
 def set_default_device(value: Any) -> None:

@@ -49,7 +49,7 @@ class Tensor:
     def __init__(self, *data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> None: ...
     def __int__(self) -> int: ...
     # In place: ``pow`` written into this tensor's memory; returns it.
-    def __ipow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    def __ipow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/power.py
     # In place: ``sub`` written into this tensor's memory; returns it.
     def __isub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __iter__(self) -> Iterator[Tensor]: ...
@@ -69,8 +69,8 @@ class Tensor:
     # ``-input``.
     def __neg__(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __pos__(self) -> Tensor: ...
-    # ``input ** exponent``; a Tensor exponent (or a number base) is exp(exponent * log(input)).
-    def __pow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input ** exponent``: either a Tensor, the other a Tensor or a number.
+    def __pow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/power.py
     # ``other add self``: ``add(other, self)``.
     def __radd__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __repr__(self) -> str: ...
@@ -79,7 +79,7 @@ class Tensor:
     # ``other mul self``: ``mul(other, self)``.
     def __rmul__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``other pow self``: ``pow(other, self)``.
-    def __rpow__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    def __rpow__(self, other: Any) -> Tensor: ...  # microtensor/ops/power.py
     # ``other sub self``: ``sub(other, self)``.
     def __rsub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``other truediv self``: ``div(other, self)``.
@@ -114,24 +114,72 @@ class Tensor:
     def add(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``add`` written into this tensor's memory; returns it.
     def add_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts to (n, m) and is
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor: ...  # microtensor/ops/matrix.py
+    # In place: ``addmm`` written into this tensor's memory; returns it.
+    def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor: ...  # microtensor/ops/matrix.py
+    # Whether every element (along ``dim``: an int or several) is non-zero; bool.
+    def all(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/logical.py
+    # Whether ``isclose`` holds for every element: a Python bool.
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool: ...  # microtensor/ops/logical.py
+    # The maximum over ``dim`` (an int or several; ``()``: all elements). Unlike
+    def amax(self, dim: Any = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
+    # The minimum over ``dim`` (an int or several; ``()``: all elements); ties share the
+    def amin(self, dim: Any = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
+    # Whether some element (along ``dim``: an int or several) is non-zero; bool.
+    def any(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/logical.py
     # Index of the first maximum (of the flattened tensor when ``dim`` is None).
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/reduction.py
+    # Index of the first minimum (of the flattened tensor when ``dim`` is None), int64.
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/sorting.py
+    # The int64 indices that sort ``input`` along ``dim`` (stable).
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor: ...  # microtensor/ops/sorting.py
     # Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``backward`` above).
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None: ...  # microtensor/core/engine.py
     # 0/1 samples, 1 with probability ``input`` (elementwise, in [0, 1]) or ``p``; the
     def bernoulli(self, p: float | None = None, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
+    # Batched matrix product: (b, n, k) and (b, k, m) give (b, n, m), no broadcasting.
+    def bmm(self, mat2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # The tensor in bool (non-zero is True; no gradient).
     def bool(self) -> Tensor: ...  # microtensor/ops/conversion.py
+    # The smallest integer not below each element (gradient 0).
+    def ceil(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # In place: ``ceil`` written into this tensor's memory; returns it.
+    def ceil_(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # ``input`` split along ``dim`` into at most ``chunks`` pieces of ``ceil(size/chunks)``.
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: ...  # microtensor/ops/join.py
+    # Each element limited to ``[min, max]``: both numbers or both Tensors that broadcast;
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor: ...  # microtensor/ops/clamp.py
+    # In place: ``clamp`` written into this tensor's memory; returns it.
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor: ...  # microtensor/ops/clamp.py
+    # ``clamp(input, max=max)``.
+    def clamp_max(self, max: Any) -> Tensor: ...  # microtensor/ops/clamp.py
+    # In place: ``clamp_max`` written into this tensor's memory; returns it.
+    def clamp_max_(self, max: Any) -> Tensor: ...  # microtensor/ops/clamp.py
+    # ``clamp(input, min=min)``.
+    def clamp_min(self, min: Any) -> Tensor: ...  # microtensor/ops/clamp.py
+    # In place: ``clamp_min`` written into this tensor's memory; returns it.
+    def clamp_min_(self, min: Any) -> Tensor: ...  # microtensor/ops/clamp.py
+    # PyTorch's other name for ``clamp``.
+    def clip(self, min: Any = None, max: Any = None) -> Tensor: ...  # microtensor/ops/clamp.py
+    # In place: ``clip`` written into this tensor's memory; returns it.
+    def clip_(self, min: Any = None, max: Any = None) -> Tensor: ...  # microtensor/ops/clamp.py
     # A copy with its own memory; one that requires grad stays in the graph.
     def clone(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # In place: ``copy`` written into this tensor's memory; returns it.
     def copy_(self, src: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # The cosine, elementwise (radians).
+    def cos(self) -> Tensor: ...  # microtensor/ops/trigonometry.py
+    # In place: ``cos`` written into this tensor's memory; returns it.
+    def cos_(self) -> Tensor: ...  # microtensor/ops/trigonometry.py
+    # The number of non-zero elements (along ``dim``: an int or several), int64.
+    def count_nonzero(self, dim: Any = None) -> Tensor: ...  # microtensor/ops/logical.py
     # The tensor itself: microtensor's tensors already live on the CPU.
     def cpu(self) -> Tensor: ...  # microtensor/ops/conversion.py
-    # Refused: microtensor runs on the CPU only (RuntimeError saying so).
+    # Refused: microtensor runs on the CPU only (AssertionError saying so, as PyTorch's).
     def cuda(self, device: Any = None) -> Tensor: ...  # microtensor/ops/conversion.py
+    # Running sums along ``dim``; integers and bools give int64.
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor: ...  # microtensor/ops/products.py
     # The values, as a Tensor sharing this one's memory and version counter, outside
     @property
     def data(self) -> Tensor: ...
@@ -148,6 +196,8 @@ class Tensor:
     def div(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``div`` written into this tensor's memory; returns it.
     def div_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The inner product of two 1-D tensors of the same size (a 0-d tensor).
+    def dot(self, tensor: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # The tensor in float64.
     def double(self) -> Tensor: ...  # microtensor/ops/conversion.py
     # The element type (``mt.float32``, ``mt.float64``, ``mt.int64``, ``mt.bool``).
@@ -157,20 +207,40 @@ class Tensor:
     def element_size(self) -> int: ...
     # ``input == other`` elementwise, a bool Tensor.
     def eq(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # Whether both have the same shape and the same values (NaN equals nothing); a
+    def equal(self, other: Tensor) -> bool: ...  # microtensor/ops/logical.py
     # ``e ** input``, elementwise.
     def exp(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # ``2 ** input``, elementwise.
+    def exp2(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # In place: ``exp2`` written into this tensor's memory; returns it.
+    def exp2_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # In place: ``exp`` written into this tensor's memory; returns it.
     def exp_(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # The tensor repeated along dimensions of size 1 (and new leading ones) to ``sizes``;
     def expand(self, *sizes: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # ``exp(input) - 1``, elementwise, accurate where ``input`` is small.
+    def expm1(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # In place: ``expm1`` written into this tensor's memory; returns it.
+    def expm1_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # In place: ``fill`` written into this tensor's memory; returns it.
     def fill_(self, value: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # PyTorch's other name for ``trunc``.
+    def fix(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # In place: ``fix`` written into this tensor's memory; returns it.
+    def fix_(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # Dimensions ``start_dim`` to ``end_dim`` merged into one.
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: ...  # microtensor/ops/shape.py
     # The tensor in float32.
     def float(self) -> Tensor: ...  # microtensor/ops/conversion.py
+    # The largest integer not above each element (gradient 0).
+    def floor(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # In place: ``floor`` written into this tensor's memory; returns it.
+    def floor_(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # ``input >= other`` elementwise, a bool Tensor.
     def ge(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The outer product of 1-D tensors: (n,) and (m,) give (n, m), ``input[i] * vec2[j]``.
+    def ger(self, vec2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # ``input > other`` elementwise, a bool Tensor.
     def gt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The tensor in float16.
@@ -186,32 +256,66 @@ class Tensor:
     # True when no operation of the graph produced this tensor.
     @property
     def is_leaf(self) -> bool: ...
+    # Elementwise ``|input - other| <= atol + rtol * |other|`` (equal infinities are
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor: ...  # microtensor/ops/logical.py
+    # Elementwise: is it neither infinite nor NaN? (Always, for integers and bools.)
+    def isfinite(self) -> Tensor: ...  # microtensor/ops/logical.py
+    # Elementwise: is it +inf or -inf? (Never, for integers and bools.)
+    def isinf(self) -> Tensor: ...  # microtensor/ops/logical.py
+    # Elementwise: is it NaN? (Never, for integers and bools.)
+    def isnan(self) -> Tensor: ...  # microtensor/ops/logical.py
     # The one element as a Python number.
     def item(self) -> Any: ...
     # ``input <= other`` elementwise, a bool Tensor.
     def le(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input + weight * (end - input)``; ``weight`` a number or a Tensor; all tensors of
+    def lerp(self, end: Tensor, weight: Any) -> Tensor: ...  # microtensor/ops/clamp.py
+    # In place: ``lerp`` written into this tensor's memory; returns it.
+    def lerp_(self, end: Tensor, weight: Any) -> Tensor: ...  # microtensor/ops/clamp.py
     # The natural logarithm, elementwise.
     def log(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # The base-10 logarithm, elementwise.
+    def log10(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # In place: ``log10`` written into this tensor's memory; returns it.
+    def log10_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # ``log(1 + input)``, elementwise, accurate where ``input`` is small.
+    def log1p(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # In place: ``log1p`` written into this tensor's memory; returns it.
+    def log1p_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # The base-2 logarithm, elementwise.
+    def log2(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # In place: ``log2`` written into this tensor's memory; returns it.
+    def log2_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # ``log(softmax(input))`` along ``dim``, computed stably.
     def log_softmax(self, dim: int) -> Tensor: ...  # microtensor/ops/softmax.py
+    # ``log(sum(exp(input)))`` over ``dim``, computed stably as
+    def logsumexp(self, dim: Any, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # The tensor in int64 (floats truncated toward zero; no gradient).
     def long(self) -> Tensor: ...  # microtensor/ops/conversion.py
     # ``input < other`` elementwise, a bool Tensor.
     def lt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input @ other`` with NumPy's rules (batch broadcasting, 1-D operands).
     def matmul(self, other: Any) -> Tensor: ...  # microtensor/ops/linalg.py
-    # The maximum of all elements, or ``(values, indices)`` along ``dim``.
-    def max(self, dim: int | None = None, keepdim: bool = False) -> Any: ...  # microtensor/ops/reduction.py
+    # The maximum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
+    def max(self, dim: Any = None, keepdim: bool = False, *, other: Any = None, keepdims: bool | None = None) -> Any: ...  # microtensor/ops/reduction.py
+    # The larger of ``input`` and ``other``, elementwise (a tie splits the gradient).
+    def maximum(self, other: Tensor) -> Tensor: ...  # microtensor/ops/clamp.py
     # The mean over ``dim`` (an int or several; all elements when None): sum times 1/count.
-    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
-    # The minimum of all elements, or ``(values, indices)`` along ``dim``.
-    def min(self, dim: int | None = None, keepdim: bool = False) -> Any: ...  # microtensor/ops/reduction.py
+    def mean(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/reduction.py
+    # The minimum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
+    def min(self, dim: Any = None, keepdim: bool = False, *, other: Any = None, keepdims: bool | None = None) -> Any: ...  # microtensor/ops/reduction.py
+    # The smaller of ``input`` and ``other``, elementwise (a tie splits the gradient).
+    def minimum(self, other: Tensor) -> Tensor: ...  # microtensor/ops/clamp.py
+    # The matrix product of ``input`` (n, k) and ``mat2`` (k, m): (n, m), no broadcasting.
+    def mm(self, mat2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # ``input * other``, elementwise, broadcasting as NumPy does.
     def mul(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``mul`` written into this tensor's memory; returns it.
     def mul_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # int64 indices drawn from the categories of each row of ``input`` (1-D ``(k,)`` or
     def multinomial(self, num_samples: int, replacement: bool = False, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
+    # Matrix-vector product: (n, k) and (k,) give (n,).
+    def mv(self, vec: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # The number of dimensions.
     @property
     def ndim(self) -> int: ...
@@ -223,18 +327,28 @@ class Tensor:
     def neg_(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The number of elements (``numel``'s older name).
     def nelement(self) -> int: ...
+    # The vector ``p``-norm over ``dim`` (all elements when None); ``'fro'`` is ``p=2``.
+    def norm(self, p: Any = 'fro', dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor: ...  # microtensor/ops/norms.py
     # In place: ``normal_fill`` written into this tensor's memory; returns it.
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
     # The number of elements.
     def numel(self) -> int: ...
     # The array itself (shared memory). Refused when it requires grad, as in PyTorch.
     def numpy(self) -> npt.NDArray[Any]: ...
+    # The outer product of 1-D tensors: (n,) and (m,) give (n, m), ``input[i] * vec2[j]``.
+    def outer(self, vec2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # The dimensions reordered: output dimension i is input dimension ``dims[i]``.
     def permute(self, *dims: Any) -> Tensor: ...  # microtensor/ops/shape.py
-    # ``input ** exponent``; a Tensor exponent (or a number base) is exp(exponent * log(input)).
-    def pow(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input ** exponent``: either a Tensor, the other a Tensor or a number.
+    def pow(self, exponent: Any) -> Tensor: ...  # microtensor/ops/power.py
     # In place: ``pow`` written into this tensor's memory; returns it.
-    def pow_(self, exponent: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    def pow_(self, exponent: Any) -> Tensor: ...  # microtensor/ops/power.py
+    # The product of all elements, or along one ``dim``. Integers and bools give int64.
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/products.py
+    # ``1 / input``, elementwise (an integer input gives the default float dtype).
+    def reciprocal(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # In place: ``reciprocal`` written into this tensor's memory; returns it.
+    def reciprocal_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # Call ``hook(grad)`` when this tensor's gradient is computed; a Tensor it returns
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle: ...
     # ``max(input, 0)``, elementwise, with relu'(0) = 0.
@@ -248,33 +362,63 @@ class Tensor:
     # True for a non-leaf tensor on which ``retain_grad()`` was called.
     @property
     def retains_grad(self) -> bool: ...
+    # Each element rounded to ``decimals`` places, halves to even (gradient 0).
+    def round(self, *, decimals: int = 0) -> Tensor: ...  # microtensor/ops/rounding.py
+    # In place: ``round`` written into this tensor's memory; returns it.
+    def round_(self, *, decimals: int = 0) -> Tensor: ...  # microtensor/ops/rounding.py
+    # ``1 / sqrt(input)``, elementwise.
+    def rsqrt(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # In place: ``rsqrt`` written into this tensor's memory; returns it.
+    def rsqrt_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # The size of each dimension, an ``mt.Size`` (a tuple, as ``torch.Size``).
     @property
     def shape(self) -> Size: ...
     # ``1 / (1 + exp(-input))``, elementwise, without overflow.
     def sigmoid(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # -1, 0 or 1 by the sign of each element (bool and integer dtypes are kept).
+    def sign(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # In place: ``sign`` written into this tensor's memory; returns it.
+    def sign_(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # The sine, elementwise (radians).
+    def sin(self) -> Tensor: ...  # microtensor/ops/trigonometry.py
+    # In place: ``sin`` written into this tensor's memory; returns it.
+    def sin_(self) -> Tensor: ...  # microtensor/ops/trigonometry.py
     # The shape (an ``mt.Size``), or the size of dimension ``dim``.
     def size(self, dim: int | None = None) -> Size | int: ...
     # ``exp(input) / sum(exp(input))`` along ``dim``: the exponential of ``log_softmax``.
     def softmax(self, dim: int) -> Tensor: ...  # microtensor/ops/softmax.py
+    # ``(values, indices)`` (a named tuple): ``input`` sorted along ``dim``, and where
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> tuple[Tensor, Tensor]: ...  # microtensor/ops/sorting.py
     # Views of ``input`` along ``dim``: pieces of ``split_size`` (the last may be smaller),
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]: ...  # microtensor/ops/join.py
     # The square root, ``input ** 0.5``.
     def sqrt(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input * input``; integers stay integers, a bool tensor gives int64 (PyTorch's).
+    def square(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # In place: ``square`` written into this tensor's memory; returns it.
+    def square_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # Dimensions of size 1 removed (only ``dim``, when given).
     def squeeze(self, dim: int | None = None) -> Tensor: ...  # microtensor/ops/shape.py
+    # The standard deviation, ``sqrt(var(...))`` with ``var``'s arguments, computed as
+    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: float | None = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # ``input - other``, computed as ``input + (-other)``.
     def sub(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``sub`` written into this tensor's memory; returns it.
     def sub_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The sum over ``dim`` (an int or several; all elements when None).
-    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor: ...  # microtensor/ops/reduction.py
+    def sum(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/reduction.py
+    # The tangent, elementwise (radians).
+    def tan(self) -> Tensor: ...  # microtensor/ops/trigonometry.py
+    # In place: ``tan`` written into this tensor's memory; returns it.
+    def tan_(self) -> Tensor: ...  # microtensor/ops/trigonometry.py
     # The hyperbolic tangent, elementwise.
     def tanh(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # The tensor in another dtype and/or on a device: ``x.to(mt.float64)``,
-    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False, copy: bool = False) -> Tensor: ...  # microtensor/ops/conversion.py
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False, copy: bool = False) -> Tensor: ...  # microtensor/ops/elementwise.py
     # The elements as (nested) Python lists of numbers.
     def tolist(self) -> Any: ...
+    # ``(values, indices)`` (a named tuple) of the ``k`` largest (``largest=False``:
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[Tensor, Tensor]: ...  # microtensor/ops/sorting.py
     # Dimensions ``dim0`` and ``dim1`` swapped.
     def transpose(self, dim0: int, dim1: int) -> Tensor: ...  # microtensor/ops/shape.py
     # The lower triangle of the last two dimensions (from ``diagonal`` down), zeros above.
@@ -285,6 +429,10 @@ class Tensor:
     def triu(self, diagonal: int = 0) -> Tensor: ...  # microtensor/ops/join.py
     # In place: ``triu`` written into this tensor's memory; returns it.
     def triu_(self, diagonal: int = 0) -> Tensor: ...  # microtensor/ops/join.py
+    # Each element rounded towards zero (gradient 0).
+    def trunc(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # In place: ``trunc`` written into this tensor's memory; returns it.
+    def trunc_(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # Without an argument, the type name (``'microtensor.FloatTensor'``); with a dtype,
     def type(self, dtype: Any = None, non_blocking: bool = False) -> Any: ...  # microtensor/ops/conversion.py
     # The tensor in ``other``'s dtype.
@@ -293,6 +441,8 @@ class Tensor:
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
     # A dimension of size 1 inserted at ``dim``.
     def unsqueeze(self, dim: int) -> Tensor: ...  # microtensor/ops/shape.py
+    # The variance over ``dim`` (all elements when None or ``()``):
+    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: float | None = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def view(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
     # ``x.where(condition, y)``: ``where(condition, x, y)`` (PyTorch's method order).

@@ -12,6 +12,8 @@ Fans of a weight of shape ``(out, in, *kernel)``: ``fan_in = in * prod(kernel)``
 from __future__ import annotations
 
 import math
+import warnings
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -152,7 +154,81 @@ def kaiming_normal_(
     return normal_(tensor, 0.0, std, generator)
 
 
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity: ones on the main diagonal, zeros elsewhere."""
+    if tensor.ndim != 2:
+        raise ValueError(
+            f"Only tensors with 2 dimensions are supported (eye_ got shape {tensor.shape})"
+        )
+    return _fill(tensor, np.eye(*tensor.shape))
+
+
+def trunc_normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Fill with N(mean, std^2) conditioned on [a, b] (bounds in values, not in stds).
+
+    Drawn by rejection (redraw what falls outside) while at least 1% of the mass lies in
+    [a, b], by the inverse CDF otherwise: ``mean + std * Phi^-1(U(Phi(alpha), Phi(beta)))``
+    with ``alpha = (a - mean) / std``, ``beta = (b - mean) / std``.
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution "
+            "of values may be incorrect.",
+            stacklevel=2,
+        )
+    rng = random.resolve(generator)
+    unit = NormalDist()
+    low, high = unit.cdf((a - mean) / std), unit.cdf((b - mean) / std)
+    if high - low >= 0.01:
+        values = rng.normal(mean, std, tensor.shape)
+        outside = (values < a) | (values > b)
+        while outside.any():
+            values[outside] = rng.normal(mean, std, int(outside.sum()))
+            outside = (values < a) | (values > b)
+    else:
+        draws = rng.uniform(low, high, tensor.shape)
+        inverse = np.vectorize(lambda u: unit.inv_cdf(min(max(u, 1e-300), 1 - 1e-16)))
+        values = np.clip(mean + std * inverse(draws), a, b)
+    return _fill(tensor, values)
+
+
+def orthogonal_(
+    tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2013).
+
+    The tensor is seen as ``(rows, numel / rows)``; Q of the QR decomposition of a
+    standard normal matrix (transposed when rows < cols), with the signs of R's diagonal
+    folded in so that Q is uniformly (Haar) distributed.
+    """
+    if tensor.ndim < 2:
+        raise ValueError(
+            f"Only tensors with 2 or more dimensions are supported (orthogonal_ got shape "
+            f"{tensor.shape})"
+        )
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = random.resolve(generator).normal(0.0, 1.0, (rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape))
+
+
 __all__ = [
-    "calculate_gain", "constant_", "kaiming_normal_", "kaiming_uniform_", "normal_",
-    "ones_", "uniform_", "xavier_normal_", "xavier_uniform_", "zeros_",
+    "calculate_gain", "constant_", "eye_", "kaiming_normal_", "kaiming_uniform_", "normal_",
+    "ones_", "orthogonal_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_",
+    "zeros_",
 ]  # fmt: skip

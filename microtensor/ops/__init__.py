@@ -4,10 +4,22 @@ Each file holds one family: its primitives first, then its public ops, each decl
 once in the op table with ``@public`` (``table.py``). Importing this package registers
 every primitive and gives ``Tensor`` its methods.
 
-* ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, pow, sqrt, eq, lt, ...
+* ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, sqrt, eq, lt, ...
+* ``power.py``:       Power; pow (``**``, a tensor exponent or a number base)
+* ``trigonometry.py``: Sin, Cos, Tan; sin, cos, tan
+* ``logarithms.py``:  Log10, Log2, Log1p, Expm1, Exp2, Rsqrt; ..., square, reciprocal
+* ``rounding.py``:    Sign, Floor, Ceil, Round, Trunc; sign, floor, ceil, round, trunc, fix
+* ``clamp.py``:       Clamp, Maximum, Minimum, Lerp; clamp, clip, maximum, minimum, lerp
+* ``matrix.py``:      mm, bmm, mv, dot, outer, addmm (on MatMul)
+* ``einsum.py``:      Einsum; einsum
 * ``elementwise.py``: Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast; exp, log, ..., clone
 * ``conversion.py``:  to, float, double, half, long, int, bool, type_as, type, cpu
 * ``reduction.py``:   Sum, Max, Min; sum, mean, max, min, argmax
+* ``statistics.py``:  Amax, Amin; amax, amin, var, std, logsumexp
+* ``norms.py``:       Norm; norm
+* ``products.py``:    Prod, ProdOthers, Cumsum; prod, cumsum
+* ``sorting.py``:     sort, argsort, topk, argmin
+* ``logical.py``:     all, any, count_nonzero, isnan, isinf, isfinite, isclose, allclose, equal
 * ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint; reshape, ...
 * ``linalg.py``:      MatMul; matmul, linear
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
@@ -17,32 +29,53 @@ every primitive and gives ``Tensor`` its methods.
 * ``creation.py``:    tensor, as_tensor, from_numpy, zeros, ones, full, empty, eye, arange, ...
 * ``sampling.py``:    rand, randn, randint, randperm, normal, bernoulli, multinomial, uniform_
 * ``join.py``:        Cat, Where, Triangle; cat, stack, split, chunk, where, tril, triu, meshgrid
+* ``activation.py``:  NormalCdf, Gelu, GeluTanh, LeakyRelu, Elu, Softplus; gelu, silu, ...
+* ``dropout.py``, ``normalization.py``, ``embedding.py``: dropout, dropout2d; batch_norm,
+  layer_norm, group_norm; embedding (compositions)
 
 Shared helpers: ``arguments.py`` (dims, sizes, int-or-pair), ``windows.py`` (padding and
 window geometry for conv and pool), ``table.py`` (the op table).
 """
 
 from microtensor.ops import (
+    activation,
     arithmetic,
+    clamp,
     conv,
     conversion,
     creation,
+    dropout,
+    einsum,
     elementwise,
+    embedding,
     join,
     linalg,
+    logarithms,
+    logical,
     loss,
+    matrix,
+    normalization,
+    norms,
     pool,
+    power,
+    products,
     reduction,
+    rounding,
     sampling,
     shape,
     softmax,
+    sorting,
+    statistics,
     table,
+    trigonometry,
 )
 from microtensor.ops.table import TABLE
 
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "arithmetic", "conv", "conversion", "creation", "elementwise", "join", "linalg",
-    "loss", "pool", "reduction", "sampling", "shape", "softmax", "table",
+    "TABLE", "activation", "arithmetic", "clamp", "conv", "conversion", "creation", "dropout",
+    "einsum", "elementwise", "embedding", "join", "linalg", "logarithms", "logical", "loss",
+    "matrix", "normalization", "norms", "pool", "power", "products", "reduction", "rounding",
+    "sampling", "shape", "softmax", "sorting", "statistics", "table", "trigonometry",
 ]  # fmt: skip

@@ -3,7 +3,8 @@
 * ``dim_index``: one dimension, negative allowed, as a non-negative axis;
 * ``normalize_dims``: ``None``, one dim or several, as a sorted tuple of axes;
 * ``shape_args``: ``f(2, 3)`` and ``f((2, 3))`` alike;
-* ``pair``: an int or a pair of ints (kernel sizes, strides, paddings).
+* ``pair``: an int or a pair of ints (kernel sizes, strides, paddings);
+* ``keepdim_arg``, ``reduce_dims``: ``keepdim`` or its alias ``keepdims``; reduced dims.
 """
 
 from __future__ import annotations
@@ -70,3 +71,21 @@ def pair(value: Any, name: str, op: str, minimum: int | None = None) -> Pair:
             wanted = "non-negative"
         raise ValueError(f"{op}: {name} must be {wanted}, got {name}={result}")
     return result
+
+
+def keepdim_arg(keepdim: bool, keepdims: bool | None, op: str) -> bool:
+    """``keepdim``, or NumPy's spelling ``keepdims`` where PyTorch accepts it as an alias.
+
+    Both given is a TypeError, as PyTorch's ("got multiple values").
+    """
+    if keepdims is None:
+        return bool(keepdim)
+    if keepdim:
+        raise TypeError(f"{op}(): got multiple values for argument 'keepdim' (and 'keepdims')")
+    return bool(keepdims)
+
+
+def reduce_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
+    """Like ``normalize_dims``, but an empty tuple means every dimension (as amax, var)."""
+    dims = normalize_dims(dim, ndim, op)
+    return None if dims == () else dims

@@ -1,8 +1,9 @@
-"""Arithmetic: the primitives Add, Mul, Div, Neg, Pow and the ops ``+ - * / **``, comparisons.
+"""Arithmetic: the primitives Add, Mul, Div, Neg, Pow and the ops ``+ - * /``, comparisons.
 
 Binary ops broadcast as NumPy does; their backward undoes the broadcast with ``sum_to``
 (the one place that does it). Either argument of a binary op may be a plain number,
-which gets no gradient. ``a - b`` is ``a + (-b)``; ``sqrt(x)`` is ``x ** 0.5``.
+which gets no gradient. ``a - b`` is ``a + (-b)``; ``sqrt(x)`` is ``x ** 0.5``. The op
+``pow`` (``**``), which also takes a tensor exponent, is in ``power.py``.
 """
 
 from __future__ import annotations
@@ -206,16 +207,6 @@ def neg(input: Tensor) -> Tensor:
     return Neg.apply(input)
 
 
-@public(methods=("pow", "__pow__"), reflected="__rpow__", inplace=("pow_", "__ipow__"))
-def pow(input: Any, exponent: Any) -> Tensor:
-    """``input ** exponent``; a Tensor exponent (or a number base) is exp(exponent * log(input))."""
-    if not isinstance(input, Tensor):  # 2 ** t
-        return Mul.apply(exponent, float(np.log(input))).exp()
-    if isinstance(exponent, Tensor):
-        return (exponent * input.log()).exp()
-    return Pow.apply(input, float(exponent))
-
-
 @public()
 def sqrt(input: Tensor) -> Tensor:
     """The square root, ``input ** 0.5``."""
@@ -223,8 +214,13 @@ def sqrt(input: Tensor) -> Tensor:
 
 
 def _compare(compare: Callable[[Any, Any], Any], input: Tensor, other: Any) -> Tensor:
-    """A bool Tensor, outside the graph (comparisons have no gradient)."""
-    return Tensor._make(compare(input._array, other._array if isinstance(other, Tensor) else other))
+    """A bool Tensor, outside the graph (comparisons have no gradient); shapes broadcast
+    and dtypes promote as in PyTorch (``int_tensor == 1.5`` compares as floats)."""
+    other_array = other._array if isinstance(other, Tensor) else other
+    try:
+        return Tensor._make(np.asarray(compare(input._array, other_array)))
+    except ValueError:
+        raise _broadcast_error(compare.__name__, input._array, other_array) from None
 
 
 @public(methods=("eq", "__eq__"))

@@ -1,5 +1,6 @@
-"""Conversions: ``to`` (dtype, device or another tensor), ``float double half long int
-bool``, ``type_as``, ``type``, ``cpu``; the legacy typed constructors (``mt.FloatTensor``).
+"""Conversions: ``float double half long int bool``, ``type_as``, ``type``, ``cpu``; the
+legacy typed constructors (``mt.FloatTensor``). ``to`` (dtype, device or another tensor)
+lives in ``elementwise.py`` beside its primitive ``Cast``, where other families import it.
 
 A float-to-float conversion is the ``Cast`` primitive (its gradient is cast back); a
 conversion to an integer or bool dtype carries no gradient (PyTorch's rule). Converting
@@ -9,7 +10,6 @@ PyTorch does. Devices: only the CPU (``core/device.py``).
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from microtensor.core import device as _device
 from microtensor.core import dtypes
 from microtensor.core.tensor import Size, Tensor
-from microtensor.ops.elementwise import Cast
+from microtensor.ops.elementwise import _cast, _is_dtype
 from microtensor.ops.table import public
 
 # PyTorch's legacy type names, by dtype.
@@ -29,52 +29,6 @@ TYPE_NAMES = {
 _BY_TYPE_NAME = {name: dtype for dtype, name in TYPE_NAMES.items()}
 
 
-def _is_dtype(value: Any) -> builtins.bool:
-    if isinstance(value, dtypes.dtype | np.dtype):
-        return True
-    return isinstance(value, builtins.type) and issubclass(value, np.generic)
-
-
-def _cast(input: Tensor, dtype: Any, copy: builtins.bool = False) -> Tensor:
-    dtype = np.dtype(dtype)
-    if dtype == input._array.dtype and not copy:
-        return input
-    if dtype.kind not in "fiub":
-        raise TypeError(f"to(): unsupported dtype {dtype}; use a float, int or bool dtype")
-    if not dtypes.is_floating(dtype) or not dtypes.is_floating(input._array.dtype):
-        return Tensor._make(input._array.astype(dtype))
-    return Cast.apply(input, dtype=dtype)
-
-
-@public(function=False)
-def to(
-    input: Tensor, *args: Any, dtype: Any = None, device: Any = None,
-    non_blocking: bool = False, copy: bool = False,
-) -> Tensor:
-    """The tensor in another dtype and/or on a device: ``x.to(mt.float64)``,
-    ``x.to("cpu")``, ``x.to(device, dtype)``, ``x.to(other)`` (``other``'s dtype). Only the
-    CPU exists: asking for another device is a RuntimeError saying so."""
-    for arg in args:
-        if isinstance(arg, Tensor):
-            dtype = arg._array.dtype
-        elif isinstance(arg, builtins.bool):
-            continue  # non_blocking / copy given by position
-        elif isinstance(arg, str | _device.device | builtins.int):
-            device = arg if device is None else device
-            _device.as_device(arg, "to")
-        elif _is_dtype(arg):
-            dtype = arg
-        else:
-            raise TypeError(
-                f"to() received an invalid combination of arguments: expected a dtype, a "
-                f"device or a Tensor, got {type(arg).__name__}"
-            )
-    _device.as_device(device, "to")
-    if dtype is None:
-        return Tensor._make(input._array.copy()) if copy else input
-    return _cast(input, dtype, copy)
-
-
 @public(function=False)
 def cpu(input: Tensor) -> Tensor:
     """The tensor itself: microtensor's tensors already live on the CPU."""
@@ -83,8 +37,8 @@ def cpu(input: Tensor) -> Tensor:
 
 @public(function=False)
 def cuda(input: Tensor, device: Any = None) -> Tensor:
-    """Refused: microtensor runs on the CPU only (RuntimeError saying so)."""
-    _device.check_name("cuda")
+    """Refused: microtensor runs on the CPU only (AssertionError saying so, as PyTorch's)."""
+    _device.check_name("cuda", use=True)
     return input
 
 

@@ -1,14 +1,19 @@
 """Elementwise functions: the primitives Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast and their ops.
 
 Each is one NumPy call forward; each backward is a product with a derivative taken
-from the input or, where cheaper, from the output. ``clone`` lives here too; ``Cast`` is
-the primitive of ``to``, ``float``, ``double``, ... (``conversion.py``).
+from the input or, where cheaper, from the output. ``to`` (dtype, device or tensor) and
+``clone`` live here too, with ``Cast``; ``float``, ``double``, ``long``, ... are in
+``conversion.py``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from microtensor.core import device as _device
+from microtensor.core import dtypes
 from microtensor.core.function import Context, Function
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arithmetic import Mul
@@ -156,6 +161,52 @@ def sigmoid(input: Tensor) -> Tensor:
 def relu(input: Tensor) -> Tensor:
     """``max(input, 0)``, elementwise, with relu'(0) = 0."""
     return Relu.apply(input)
+
+
+def _is_dtype(value: Any) -> bool:
+    if isinstance(value, dtypes.dtype | np.dtype):
+        return True
+    return isinstance(value, type) and issubclass(value, np.generic)
+
+
+def _cast(input: Tensor, dtype: Any, copy: bool = False) -> Tensor:
+    dtype = np.dtype(dtype)
+    if dtype == input._array.dtype and not copy:
+        return input
+    if dtype.kind not in "fiub":
+        raise TypeError(f"to(): unsupported dtype {dtype}; use a float, int or bool dtype")
+    if not dtypes.is_floating(dtype) or not dtypes.is_floating(input._array.dtype):
+        return Tensor._make(input._array.astype(dtype))
+    return Cast.apply(input, dtype=dtype)
+
+
+@public(function=False)
+def to(
+    input: Tensor, *args: Any, dtype: Any = None, device: Any = None,
+    non_blocking: bool = False, copy: bool = False,
+) -> Tensor:
+    """The tensor in another dtype and/or on a device: ``x.to(mt.float64)``,
+    ``x.to("cpu")``, ``x.to(device, dtype)``, ``x.to(other)`` (``other``'s dtype). Only the
+    CPU exists: asking for another device is a RuntimeError saying so."""
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg._array.dtype
+        elif isinstance(arg, bool):
+            continue  # non_blocking / copy given by position
+        elif isinstance(arg, str | _device.device | int):
+            device = arg if device is None else device
+            _device.as_device(arg, "to")
+        elif _is_dtype(arg):
+            dtype = arg
+        else:
+            raise TypeError(
+                f"to() received an invalid combination of arguments: expected a dtype, a "
+                f"device or a Tensor, got {type(arg).__name__}"
+            )
+    _device.as_device(device, "to")
+    if dtype is None:
+        return Tensor._make(input._array.copy()) if copy else input
+    return _cast(input, dtype, copy)
 
 
 @public()

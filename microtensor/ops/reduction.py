@@ -6,7 +6,6 @@ public op (``arguments.normalize_dims``). ``mean`` is a sum times a constant.
 
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any
 
@@ -14,7 +13,8 @@ import numpy as np
 
 from microtensor.core.function import Context, Function
 from microtensor.core.tensor import MaxMin, Tensor
-from microtensor.ops.arguments import dim_index, normalize_dims
+from microtensor.ops.arguments import dim_index, keepdim_arg, normalize_dims
+from microtensor.ops.clamp import maximum, minimum
 from microtensor.ops.shape import BroadcastTo, Reshape
 from microtensor.ops.table import public
 
@@ -95,27 +95,52 @@ class Min(Max):
 
 
 @public()
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+        keepdims: bool | None = None) -> Tensor:
     """The sum over ``dim`` (an int or several; all elements when None)."""
+    keepdim = keepdim_arg(keepdim, keepdims, "sum")
     return Sum.apply(input, dim=normalize_dims(dim, input.ndim, "sum"), keepdim=keepdim)
 
 
 @public()
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """The mean over ``dim`` (an int or several; all elements when None): sum times 1/count."""
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+         keepdims: bool | None = None) -> Tensor:
+    """The mean over ``dim`` (an int or several; all elements when None): sum times 1/count.
+
+    The mean of nothing (count 0) is NaN, as in PyTorch.
+    """
+    keepdim = keepdim_arg(keepdim, keepdims, "mean")
     dims = normalize_dims(dim, input.ndim, "mean")
     count = input._array.size if dims is None else math.prod(input.shape[d] for d in dims)
-    return Sum.apply(input, dim=dims, keepdim=keepdim) * (1.0 / builtins.max(count, 1))
+    return Sum.apply(input, dim=dims, keepdim=keepdim) * (1.0 / count if count else math.nan)
 
 
-def _extremum(input: Tensor, function: type[Max], dim: Any, keepdim: bool) -> Any:
-    """``max``/``min``: a Tensor over all elements, or ``(values, indices)`` over ``dim``."""
+def _extremum(
+    input: Tensor, function: type[Max], dim: Any, keepdim: bool, other: Any, keepdims: Any
+) -> Any:
+    """``max``/``min`` in PyTorch's three forms: over all elements (a Tensor), along
+    ``dim`` (``(values, indices)``), or elementwise against a Tensor ``other``."""
     name = function.__name__.lower()
-    if input._array.size == 0:
-        raise RuntimeError(f"{name}(): expected a non-empty tensor, got shape {input.shape}")
+    keepdim = keepdim_arg(keepdim, keepdims, name)
+    if isinstance(dim, Tensor) or other is not None:  # max(input, other)
+        if isinstance(dim, Tensor) and other is not None:
+            raise TypeError(f"{name}(): got other twice (as dim and as other=)")
+        other = dim if other is None else other
+        if not isinstance(other, Tensor):
+            raise TypeError(
+                f"{name}(): other must be a Tensor (or pass dim as an int), got "
+                f"{type(other).__name__}; for a number use clamp"
+            )
+        return (maximum if function is Max else minimum)(input, other)
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int | np.integer)):
+        raise TypeError(f"{name}(): dim must be an int or other a Tensor, got {dim!r}")
     if dim is None:
+        _check_not_empty(input, name)
         return function.apply(input)
     axis = dim_index(dim, input.ndim, name)
+    if input.ndim == 0:  # a 0-d tensor along dim 0 or -1: itself, at index 0 (PyTorch)
+        return MaxMin(function.apply(input), Tensor._make(np.zeros((), dtype=np.int64)))
+    _check_not_empty(input, name, axis)
     values = function.apply(input, dim=axis, keepdim=keepdim)
     indices = function.arg(input._array, axis=axis)
     if keepdim:
@@ -123,22 +148,49 @@ def _extremum(input: Tensor, function: type[Max], dim: Any, keepdim: bool) -> An
     return MaxMin(values, Tensor._make(indices.astype(np.int64)))
 
 
-@public()
-def max(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
-    """The maximum of all elements, or ``(values, indices)`` along ``dim``."""
-    return _extremum(input, Max, dim, keepdim)
+def _check_not_empty(input: Tensor, name: str, axis: int | None = None) -> None:
+    """PyTorch's errors for an extremum over nothing: no dim given, or an empty dim."""
+    if axis is None and input._array.size == 0:
+        raise RuntimeError(
+            f"{name}(): expected a non-empty tensor, got shape {input.shape}; over an empty "
+            "input, specify the reduction dim with the 'dim' argument"
+        )
+    if axis is not None and input.shape[axis] == 0:
+        raise IndexError(
+            f"{name}(): expected reduction dim {axis} to have non-zero size (input shape "
+            f"{input.shape})"
+        )
 
 
 @public()
-def min(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
-    """The minimum of all elements, or ``(values, indices)`` along ``dim``."""
-    return _extremum(input, Min, dim, keepdim)
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None,
+        keepdims: bool | None = None) -> Any:
+    """The maximum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
+    ``other`` (``max(input, other)``), the elementwise maximum, ties sharing the gradient."""
+    return _extremum(input, Max, dim, keepdim, other, keepdims)
 
 
 @public()
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None,
+        keepdims: bool | None = None) -> Any:
+    """The minimum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
+    ``other`` (``min(input, other)``), the elementwise minimum, ties sharing the gradient."""
+    return _extremum(input, Min, dim, keepdim, other, keepdims)
+
+
+@public()
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
+           keepdims: bool | None = None) -> Tensor:
     """Index of the first maximum (of the flattened tensor when ``dim`` is None)."""
+    keepdim = keepdim_arg(keepdim, keepdims, "argmax")
     if dim is None:
+        if input._array.size == 0:
+            raise IndexError(
+                f"argmax(): expected reduction dim to be specified for an empty input (shape "
+                f"{input.shape}); specify the reduction dim with the 'dim' argument"
+            )
         return Tensor._make(np.asarray(np.argmax(input._array), dtype=np.int64))
     axis = dim_index(dim, input.ndim, "argmax")
+    if input.ndim:
+        _check_not_empty(input, "argmax", axis)
     return Tensor._make(np.argmax(input._array, axis=axis, keepdims=keepdim).astype(np.int64))

@@ -1,10 +1,12 @@
-"""``Adam``: adaptive moment estimation (Kingma & Ba, 2015), with L2 weight decay and AMSGrad.
+"""``Adam`` and ``AdamW``: adaptive moment estimation (Kingma & Ba, 2015) with L2 weight
+decay or decoupled weight decay (Loshchilov & Hutter, 2019), and AMSGrad.
 
 PyTorch's documented rule, for each parameter theta with gradient g at step t
 (lr gamma, betas (beta1, beta2), eps, weight decay lambda), m and v starting at 0::
 
     g <- -g                                   if maximize
-    g <- g + lambda * theta                   if lambda != 0
+    g <- g + lambda * theta                   if lambda != 0 (Adam)
+    theta <- theta * (1 - gamma * lambda)     if lambda != 0 (AdamW: decoupled decay)
     m <- beta1 * m + (1 - beta1) * g
     v <- beta2 * v + (1 - beta2) * g^2
     m_hat <- m / (1 - beta1^t)
@@ -42,6 +44,8 @@ class Adam(Optimizer):
         weight_decay: lambda, L2 penalty added to the gradient (not AdamW's decoupled decay).
         amsgrad: use the maximum of past second moments (Reddi et al., 2018).
         maximize: ascend instead of descend.
+        decoupled_weight_decay: shrink the parameter by ``1 - lr * weight_decay`` instead
+            of adding the L2 term to the gradient (what ``AdamW`` does).
     """
 
     def __init__(
@@ -54,6 +58,7 @@ class Adam(Optimizer):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        decoupled_weight_decay: bool = False,
     ) -> None:
         if not lr >= 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -72,6 +77,7 @@ class Adam(Optimizer):
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
             "maximize": maximize,
+            "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
 
@@ -82,10 +88,15 @@ class Adam(Optimizer):
         weight_decay = group["weight_decay"]
         amsgrad = group["amsgrad"]
         maximize = group["maximize"]
+        decoupled = group.get("decoupled_weight_decay", False)
         for p in group["params"]:
             if p.grad is None:
                 continue
-            g = gradient_of(p, weight_decay, maximize)
+            if decoupled and weight_decay != 0:
+                p._array *= 1 - lr * weight_decay
+                g = gradient_of(p, 0, maximize)
+            else:
+                g = gradient_of(p, weight_decay, maximize)
             state = self.state[p]
             if not state:
                 state["step"] = 0
@@ -107,3 +118,32 @@ class Adam(Optimizer):
             denominator = np.sqrt(v) / math.sqrt(1 - beta2**step) + eps
             p._array -= step_size * m / denominator
             p._bump_version()
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    ``theta <- theta * (1 - lr * weight_decay)`` before the Adam step, instead of an L2
+    term in the gradient. Default ``weight_decay=1e-2``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+            decoupled_weight_decay=True,
+        )  # fmt: skip
+
+    def load_state_dict(self, state_dict: Any) -> None:
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:  # as PyTorch: AdamW always decouples
+            group["decoupled_weight_decay"] = True

@@ -54,6 +54,11 @@ def gradient_of(p: Tensor, weight_decay: float, maximize: bool) -> np.ndarray:
     return g
 
 
+def state_tensor(p: Tensor, fill: float = 0.0) -> Tensor:
+    """A new state Tensor of ``p``'s shape and dtype, filled with ``fill`` (no graph)."""
+    return Tensor._make(np.full_like(p._array, fill), None)
+
+
 class Optimizer:
     """Base class of the optimisers.
 
@@ -139,6 +144,7 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             self._step_group(group)
+        self._opt_called = True  # lets a learning-rate scheduler check the call order
         return loss
 
     def _step_group(self, group: dict[str, Any]) -> None:
@@ -220,6 +226,8 @@ def _restore(name: str, value: Any, p: Tensor) -> Any:
     array = value._array if isinstance(value, Tensor) else value
     if name == "step":  # PyTorch keeps the step count in a tensor; here it is an int
         return int(array.item())
+    if name == "mu_product":  # NAdam's running product of momenta: a float here
+        return float(array.item())
     if array.shape != p.shape:
         raise ValueError(
             f"loaded optimizer state {name!r} has shape {array.shape}, but its parameter "
