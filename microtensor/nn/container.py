@@ -183,10 +183,8 @@ def _parameter_line(key: Any, value: Any, type_name: bool) -> str:
         return f"  ({key}): Object of type: {type(value).__name__}"
     size = "x".join(str(side) for side in value.shape)
     kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
-    dtype = str(value.dtype)
-    if type_name:  # torch.typename: FloatTensor, DoubleTensor, LongTensor, ...
-        dtype = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-                 "int32": "IntTensor", "bool": "BoolTensor"}.get(dtype, dtype)  # fmt: skip
+    # torch.typename (microtensor.FloatTensor, ...) or the dtype (microtensor.float32)
+    dtype = value.type() if type_name else str(value.dtype)
     return f"  ({key}): {kind} containing: [{dtype} of size {size}]"
 
 
