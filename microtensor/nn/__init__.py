@@ -3,17 +3,29 @@
 from microtensor.nn import functional, init
 from microtensor.nn.layers import (
     Conv2d,
-    CrossEntropyLoss,
     Flatten,
     Linear,
     MaxPool2d,
     ReLU,
     Sequential,
 )
+from microtensor.nn.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from microtensor.nn.module import Module
 from microtensor.nn.parameter import Parameter
 
 __all__ = [
+    "BCELoss", "BCEWithLogitsLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "NLLLoss",
+    "SmoothL1Loss",
     "Conv2d", "CrossEntropyLoss", "Flatten", "Linear", "MaxPool2d", "Module", "Parameter",
     "ReLU", "Sequential", "functional", "init",
 ]  # fmt: skip

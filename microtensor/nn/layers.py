@@ -1,5 +1,5 @@
 """Layers: ``Linear``, ``Conv2d``, ``MaxPool2d``, ``ReLU``, ``Flatten``, ``Sequential``,
-``CrossEntropyLoss``, with PyTorch's names, parameter layouts and default initialisation.
+with PyTorch's names, parameter layouts and default initialisation.
 
 Each layer keeps its hyperparameters and parameters; the maths is ``nn.functional``'s.
 Default initialisation (PyTorch's ``reset_parameters``): the weight gets
@@ -240,30 +240,4 @@ class Sequential(Module):
         return input
 
 
-_REDUCTIONS = ("mean", "sum", "none")
-
-
-class CrossEntropyLoss(Module):
-    """``F.cross_entropy(input, target)``: log-softmax over dim 1 and the negative
-    log-likelihood of integer class targets.
-
-    Shapes: ``input`` ``(N, C)``, ``target`` ``(N,)`` with values in ``[0, C)`` (or
-    ``ignore_index``); the output is a scalar (``mean``, ``sum``) or ``(N,)`` (``none``).
-    """
-
-    def __init__(self, *, ignore_index: int = -100, reduction: str = "mean") -> None:
-        super().__init__()
-        if reduction not in _REDUCTIONS:
-            raise ValueError(
-                f"{reduction} is not a valid value for reduction (expected one of {_REDUCTIONS})"
-            )
-        self.ignore_index = ignore_index
-        self.reduction = reduction
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return F.cross_entropy(
-            input, target, reduction=self.reduction, ignore_index=self.ignore_index
-        )
-
-
-__all__ = ["Conv2d", "CrossEntropyLoss", "Flatten", "Linear", "MaxPool2d", "ReLU", "Sequential"]
+__all__ = ["Conv2d", "Flatten", "Linear", "MaxPool2d", "ReLU", "Sequential"]

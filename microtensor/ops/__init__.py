@@ -12,7 +12,10 @@ every primitive and gives ``Tensor`` its methods.
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d
 * ``pool.py``:        MaxPool2d, PoolGather, PoolScatter; max_pool2d
-* ``loss.py``:        CrossEntropy, CrossEntropyGrad; cross_entropy
+* ``loss.py``:        CrossEntropy, CrossEntropyGrad (the fused plain cross-entropy)
+* ``losses.py``:      mse_loss, l1_loss, smooth_l1_loss, huber_loss, binary_cross_entropy,
+  binary_cross_entropy_with_logits, kl_div
+* ``classification.py``: nll_loss, cross_entropy (weights, label smoothing, probability targets)
 * ``creation.py``:    tensor, from_numpy, zeros, ones, randn, rand, arange, ...
 
 Shared helpers: ``arguments.py`` (dims, sizes, int-or-pair), ``windows.py`` (padding and
@@ -21,11 +24,13 @@ window geometry for conv and pool), ``table.py`` (the op table).
 
 from microtensor.ops import (
     arithmetic,
+    classification,
     conv,
     creation,
     elementwise,
     linalg,
     loss,
+    losses,
     pool,
     reduction,
     shape,
@@ -37,6 +42,6 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "arithmetic", "conv", "creation", "elementwise", "linalg", "loss", "pool",
-    "reduction", "shape", "softmax", "table",
+    "TABLE", "arithmetic", "classification", "conv", "creation", "elementwise", "linalg",
+    "loss", "losses", "pool", "reduction", "shape", "softmax", "table",
 ]  # fmt: skip
