@@ -22,10 +22,11 @@ from microtensor.nn.loss import (
 )
 from microtensor.nn.module import Module
 from microtensor.nn.parameter import Parameter
+from microtensor.nn.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "NLLLoss",
-    "SmoothL1Loss",
+    "SmoothL1Loss", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d",
     "Conv2d", "CrossEntropyLoss", "Flatten", "Linear", "MaxPool2d", "Module", "Parameter",
     "ReLU", "Sequential", "functional", "init",
 ]  # fmt: skip

@@ -12,6 +12,7 @@ every primitive and gives ``Tensor`` its methods.
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d
 * ``pool.py``:        MaxPool2d, PoolGather, PoolScatter; max_pool2d
+* ``avgpool.py``:     avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d (compositions)
 * ``loss.py``:        CrossEntropy, CrossEntropyGrad (the fused plain cross-entropy)
 * ``losses.py``:      mse_loss, l1_loss, smooth_l1_loss, huber_loss, binary_cross_entropy,
   binary_cross_entropy_with_logits, kl_div
@@ -24,6 +25,7 @@ window geometry for conv and pool), ``table.py`` (the op table).
 
 from microtensor.ops import (
     arithmetic,
+    avgpool,
     classification,
     conv,
     creation,
@@ -42,6 +44,6 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "arithmetic", "classification", "conv", "creation", "elementwise", "linalg",
+    "TABLE", "arithmetic", "avgpool", "classification", "conv", "creation", "elementwise", "linalg",
     "loss", "losses", "pool", "reduction", "shape", "softmax", "table",
 ]  # fmt: skip
