@@ -8,7 +8,9 @@ from microtensor.ops.reduction import argmax as argmax
 from microtensor import autograd as autograd
 from microtensor.core.dtypes import bool as bool
 from microtensor.ops.elementwise import clone as clone
-from microtensor.ops.conv import conv2d as conv2d
+from microtensor.ops.convolutions import conv1d as conv1d
+from microtensor.ops.convolutions import conv2d as conv2d
+from microtensor.ops.convolutions import conv_transpose2d as conv_transpose2d
 from microtensor.core.random import default_generator as default_generator
 from microtensor.ops.arithmetic import div as div
 from microtensor.core.grad_mode import enable_grad as enable_grad

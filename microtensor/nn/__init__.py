@@ -1,8 +1,8 @@
 """``microtensor.nn``: modules, layers, initialisers (see ``functional`` for the ops)."""
 
 from microtensor.nn import functional, init
+from microtensor.nn.conv import Conv1d, Conv2d, ConvTranspose2d
 from microtensor.nn.layers import (
-    Conv2d,
     Flatten,
     Linear,
     MaxPool2d,
@@ -26,7 +26,8 @@ from microtensor.nn.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "NLLLoss",
-    "SmoothL1Loss", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d",
+    "SmoothL1Loss", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "Conv1d",
+    "ConvTranspose2d",
     "Conv2d", "CrossEntropyLoss", "Flatten", "Linear", "MaxPool2d", "Module", "Parameter",
     "ReLU", "Sequential", "functional", "init",
 ]  # fmt: skip

@@ -5,7 +5,9 @@ from microtensor.ops.avgpool import adaptive_max_pool2d as adaptive_max_pool2d
 from microtensor.ops.avgpool import avg_pool2d as avg_pool2d
 from microtensor.ops.losses import binary_cross_entropy as binary_cross_entropy
 from microtensor.ops.losses import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
-from microtensor.ops.conv import conv2d as conv2d
+from microtensor.ops.convolutions import conv1d as conv1d
+from microtensor.ops.convolutions import conv2d as conv2d
+from microtensor.ops.convolutions import conv_transpose2d as conv_transpose2d
 from microtensor.ops.classification import cross_entropy as cross_entropy
 from microtensor.ops.losses import huber_loss as huber_loss
 from microtensor.ops.losses import kl_div as kl_div

@@ -11,6 +11,7 @@ every primitive and gives ``Tensor`` its methods.
 * ``linalg.py``:      MatMul; matmul, linear
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d
+* ``convolutions.py``: conv2d (dilation, groups, 'same'), conv1d, conv_transpose2d
 * ``pool.py``:        MaxPool2d, PoolGather, PoolScatter; max_pool2d
 * ``avgpool.py``:     avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d (compositions)
 * ``loss.py``:        CrossEntropy, CrossEntropyGrad (the fused plain cross-entropy)
@@ -28,6 +29,7 @@ from microtensor.ops import (
     avgpool,
     classification,
     conv,
+    convolutions,
     creation,
     elementwise,
     linalg,
@@ -44,6 +46,6 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "arithmetic", "avgpool", "classification", "conv", "creation", "elementwise", "linalg",
-    "loss", "losses", "pool", "reduction", "shape", "softmax", "table",
+    "TABLE", "arithmetic", "avgpool", "classification", "conv", "convolutions", "creation",
+    "elementwise", "linalg", "loss", "losses", "pool", "reduction", "shape", "softmax", "table",
 ]  # fmt: skip
