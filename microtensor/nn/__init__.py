@@ -23,11 +23,12 @@ from microtensor.nn.loss import (
 from microtensor.nn.module import Module
 from microtensor.nn.parameter import Parameter
 from microtensor.nn.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d
+from microtensor.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "NLLLoss",
     "SmoothL1Loss", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "Conv1d",
-    "ConvTranspose2d",
+    "ConvTranspose2d", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell",
     "Conv2d", "CrossEntropyLoss", "Flatten", "Linear", "MaxPool2d", "Module", "Parameter",
     "ReLU", "Sequential", "functional", "init",
 ]  # fmt: skip
