@@ -22,7 +22,9 @@ from microtensor.ops.clamp import clamp_max as clamp_max
 from microtensor.ops.clamp import clamp_min as clamp_min
 from microtensor.ops.clamp import clip as clip
 from microtensor.ops.elementwise import clone as clone
-from microtensor.ops.conv import conv2d as conv2d
+from microtensor.ops.convolutions import conv1d as conv1d
+from microtensor.ops.convolutions import conv2d as conv2d
+from microtensor.ops.convolutions import conv_transpose2d as conv_transpose2d
 from microtensor.ops.trigonometry import cos as cos
 from microtensor.ops.logical import count_nonzero as count_nonzero
 from microtensor.ops.products import cumsum as cumsum

@@ -23,8 +23,13 @@ every primitive and gives ``Tensor`` its methods.
 * ``linalg.py``:      MatMul; matmul, linear
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d
+* ``convolutions.py``: conv2d (dilation, groups, 'same'), conv1d, conv_transpose2d
 * ``pool.py``:        MaxPool2d, PoolGather, PoolScatter; max_pool2d
-* ``loss.py``:        CrossEntropy, CrossEntropyGrad; cross_entropy
+* ``avgpool.py``:     avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d (compositions)
+* ``loss.py``:        CrossEntropy, CrossEntropyGrad (the fused plain cross-entropy)
+* ``losses.py``:      mse_loss, l1_loss, smooth_l1_loss, huber_loss, binary_cross_entropy,
+  binary_cross_entropy_with_logits, kl_div
+* ``classification.py``: nll_loss, cross_entropy (weights, label smoothing, probability targets)
 * ``creation.py``:    tensor, from_numpy, zeros, ones, randn, rand, arange, ...
 * ``activation.py``:  NormalCdf, Gelu, GeluTanh, LeakyRelu, Elu, Softplus; gelu, silu, ...
 * ``dropout.py``, ``normalization.py``, ``embedding.py``: dropout, dropout2d; batch_norm,
@@ -37,8 +42,11 @@ window geometry for conv and pool), ``table.py`` (the op table).
 from microtensor.ops import (
     activation,
     arithmetic,
+    avgpool,
     clamp,
+    classification,
     conv,
+    convolutions,
     creation,
     dropout,
     einsum,
@@ -48,6 +56,7 @@ from microtensor.ops import (
     logarithms,
     logical,
     loss,
+    losses,
     matrix,
     normalization,
     norms,
@@ -68,8 +77,9 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "activation", "arithmetic", "clamp", "conv", "creation", "dropout", "einsum",
-    "elementwise", "embedding", "linalg", "logarithms", "logical", "loss",
-    "matrix", "normalization", "norms", "pool", "power", "products", "reduction", "rounding",
-    "shape", "softmax", "sorting", "statistics", "table", "trigonometry",
+    "TABLE", "activation", "arithmetic", "avgpool", "clamp", "classification", "conv",
+    "convolutions", "creation", "dropout", "einsum", "elementwise", "embedding", "linalg",
+    "logarithms", "logical", "loss", "losses", "matrix", "normalization", "norms", "pool",
+    "power", "products", "reduction", "rounding", "shape", "softmax", "sorting", "statistics",
+    "table", "trigonometry",
 ]  # fmt: skip

@@ -34,7 +34,6 @@ from microtensor.core.function import Context, Function
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import Pair, pair
 from microtensor.ops.reduction import Sum
-from microtensor.ops.table import public
 from microtensor.ops.windows import check_4d, check_geometry, pad2d
 
 
@@ -199,12 +198,14 @@ class Conv2dWeight(Function):
 # ----- the public op ----------------------------------------------------------------
 
 
-@public(methods=(), functional=True)
 def conv2d(
     input: Tensor, weight: Tensor, bias: Tensor | None = None,
     stride: int | Pair = 1, padding: int | Pair = 0,
 ) -> Tensor:
     """2-D convolution of ``input`` (N, C, H, W) with ``weight`` (O, C, kh, kw), as PyTorch's.
+
+    The fused fast path of ``F.conv2d`` (declared in ``ops/convolutions.py``, which adds
+    dilation, groups and string paddings).
 
     Output (N, O, OH, OW), ``OH = floor((H + 2 * padding - kh) / stride) + 1``.
     """

@@ -27,7 +27,6 @@ from microtensor.core.function import Context, Function
 from microtensor.core.tensor import Tensor
 from microtensor.ops.shape import Reshape, sum_to
 from microtensor.ops.softmax import LogSoftmax, shifted_exp
-from microtensor.ops.table import public
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -137,11 +136,13 @@ class CrossEntropyGrad(Function):
         return grad_logits, grad_grad
 
 
-@public(methods=(), function=False, functional=True)
 def cross_entropy(
     input: Tensor, target: Any, reduction: str = "mean", ignore_index: int = -100
 ) -> Tensor:
     """Softmax cross-entropy of logits ``input`` (N, C) or (C,) against class indices.
+
+    The fast path of ``F.cross_entropy`` (``ops/classification.py``, which declares the
+    public op): integer targets, no class weights, no label smoothing.
 
     ``target`` holds integers in [0, C) (or ``ignore_index``), shape (N,) (or () for a
     (C,) input; (N, d1, ...) for an (N, C, d1, ...) input).
