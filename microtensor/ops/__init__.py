@@ -7,7 +7,11 @@ every primitive and gives ``Tensor`` its methods.
 * ``arithmetic.py``:  Add, Mul, Div, Neg, Pow; add, sub, mul, div, neg, pow, sqrt, eq, lt, ...
 * ``elementwise.py``: Exp, Log, Abs, Tanh, Sigmoid, Relu, Cast; exp, log, ..., to, clone
 * ``reduction.py``:   Sum, Max, Min; sum, mean, max, min, argmax
-* ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint; reshape, ...
+* ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint, IndexPut;
+  reshape, view, permute, transpose, x[index], x[index] = value, ...
+* ``layout.py``:      Expand, Flip, Roll, Contiguous; expand, t, movedim, flip, roll, repeat, ...
+* ``gather.py``:      Gather, GatherAdjoint, Scatter; gather, scatter, scatter_add
+* ``masked.py``:      index_select, masked_fill, masked_select, nonzero (compositions)
 * ``linalg.py``:      MatMul; matmul, linear
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d
@@ -24,8 +28,11 @@ from microtensor.ops import (
     conv,
     creation,
     elementwise,
+    gather,
+    layout,
     linalg,
     loss,
+    masked,
     pool,
     reduction,
     shape,
@@ -37,6 +44,6 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "arithmetic", "conv", "creation", "elementwise", "linalg", "loss", "pool",
-    "reduction", "shape", "softmax", "table",
+    "TABLE", "arithmetic", "conv", "creation", "elementwise", "gather", "layout", "linalg",
+    "loss", "masked", "pool", "reduction", "shape", "softmax", "table",
 ]  # fmt: skip
