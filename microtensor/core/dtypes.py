@@ -7,6 +7,7 @@ keeps its dtype.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -67,3 +68,34 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
             f"tensor(): unsupported dtype {array.dtype}; use a float, int or bool dtype"
         )
     return array
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_SCALAR_DTYPE = {0: np.dtype(np.bool_), 1: np.dtype(np.int64)}
+
+
+def result_type(*operands: Any) -> np.dtype:
+    """The dtype PyTorch gives an elementwise op of ``operands`` (arrays or Python numbers).
+
+    The highest category (bool < integer < floating) wins; within it, tensors with
+    dimensions decide before 0-d tensors, which decide before Python numbers. So a
+    float32 tensor with a float64 0-d tensor or a Python float stays float32, an int64
+    tensor with a Python float gives the default dtype, and int64 with float32 is float32.
+    """
+    ranked: dict[int, list[list[np.dtype]]] = {}
+    for operand in operands:
+        if isinstance(operand, np.ndarray):
+            dtype, rank = operand.dtype, 0 if operand.ndim else 1
+        else:
+            python_number = isinstance(operand, builtins.bool | int | float)
+            dtype = np.dtype(type(operand)) if python_number else np.asarray(operand).dtype
+            rank = 2
+        groups = ranked.setdefault(_CATEGORY.get(dtype.kind, 2), [[], [], []])
+        groups[rank].append(dtype)
+    category = max(ranked)
+    for rank, dtypes_of_rank in enumerate(ranked[category]):
+        if dtypes_of_rank:
+            if rank < 2:
+                return np.result_type(*dtypes_of_rank)
+            return _default_dtype if category == 2 else _SCALAR_DTYPE[category]
+    raise ValueError("result_type: no operands")

@@ -140,6 +140,8 @@ def run_backward(
                         f"{node.function.__name__}.backward returned a gradient of shape "
                         f"{grad.shape} for an input of shape {argument.shape}"
                     )
+                if grad._array.dtype != argument._array.dtype:  # .grad has its tensor's dtype
+                    grad = grad.to(argument.dtype)
                 if parent is None:
                     _deliver_to_leaf(argument, grad, inputs, leaf_results)
                 elif parent in node_grads:

@@ -82,7 +82,7 @@ class Tensor:
     def __setitem__(self, key: Any, value: Any) -> None: ...  # microtensor/ops/shape.py
     # ``input - other``, computed as ``input + (-other)``.
     def __sub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
-    # ``input / other``, true division, broadcasting as NumPy does.
+    # ``input / other``, true division (integers give floats), broadcasting as NumPy does.
     def __truediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # Record an in-place change of the memory (every view sees it).
     def _bump_version(self) -> None: ...
@@ -129,7 +129,7 @@ class Tensor:
     def detach(self) -> Tensor: ...
     # The number of dimensions.
     def dim(self) -> int: ...
-    # ``input / other``, true division, broadcasting as NumPy does.
+    # ``input / other``, true division (integers give floats), broadcasting as NumPy does.
     def div(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``div`` written into this tensor's memory; returns it.
     def div_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from microtensor.core import dtypes
 from microtensor.core.function import Context, Function
 from microtensor.core.tensor import Tensor
 from microtensor.ops.shape import sum_to
@@ -133,33 +134,70 @@ class Pow(Function):
         return grad_output * (exponent * Pow.apply(x, exponent - 1)), None
 
 
+# ----- type promotion: PyTorch's rules (core/dtypes.result_type) ----------------------
+
+
+def _array_of(value: Any) -> Any:
+    return value._array if isinstance(value, Tensor) else value
+
+
+def _as_dtype(value: Any, dtype: np.dtype) -> Any:
+    if isinstance(value, Tensor):
+        return value if value.dtype == dtype else value.to(dtype)
+    if isinstance(value, np.ndarray) and value.dtype != dtype:
+        return value.astype(dtype)
+    return value  # a Python number: NumPy keeps the array's dtype (NEP 50)
+
+
+def promoted(input: Any, other: Any, true_division: bool = False) -> tuple[Any, Any]:
+    """Both operands in the dtype PyTorch computes ``input op other`` in.
+
+    ``true_division``: ``/`` of integers gives the default float dtype, as PyTorch's.
+    """
+    if isinstance(other, np.generic):  # a NumPy number counts as a Python number
+        other = other.item()
+    if isinstance(input, np.generic):
+        input = input.item()
+    a, b = _array_of(input), _array_of(other)
+    dtype_a = getattr(a, "dtype", None)
+    if dtype_a is not None and dtype_a == getattr(b, "dtype", None) and dtype_a.kind == "f":
+        return input, other  # the common case: two tensors of one float dtype
+    if dtype_a is not None and dtype_a.kind == "f" and isinstance(b, float | int):
+        return input, other  # a float tensor and a Python number keep the tensor's dtype
+    target = dtypes.result_type(a, b)
+    if true_division and target.kind != "f":
+        target = dtypes.get_default_dtype()
+    return _as_dtype(input, target), _as_dtype(other, target)
+
+
 # ----- the public ops ---------------------------------------------------------------
 
 
 @public(methods=("add", "__add__"), reflected="__radd__", inplace=("add_", "__iadd__"))
 def add(input: Any, other: Any) -> Tensor:
     """``input + other``, broadcasting as NumPy does."""
-    return Add.apply(input, other)
+    return Add.apply(*promoted(input, other))
 
 
 @public(methods=("sub", "__sub__"), reflected="__rsub__", inplace=("sub_", "__isub__"))
 def sub(input: Any, other: Any) -> Tensor:
     """``input - other``, computed as ``input + (-other)``."""
+    input, other = promoted(input, other)
     return Add.apply(input, Neg.apply(other) if isinstance(other, Tensor) else -other)
 
 
 @public(methods=("mul", "__mul__"), reflected="__rmul__", inplace=("mul_", "__imul__"))
 def mul(input: Any, other: Any) -> Tensor:
     """``input * other``, elementwise, broadcasting as NumPy does."""
-    return Mul.apply(input, other)
+    return Mul.apply(*promoted(input, other))
 
 
 @public(
     methods=("div", "__truediv__"), reflected="__rtruediv__", inplace=("div_", "__itruediv__")
 )
 def div(input: Any, other: Any) -> Tensor:
-    """``input / other``, true division, broadcasting as NumPy does."""
-    return Div.apply(input, other)
+    """``input / other``, true division (integers give floats), broadcasting as NumPy does."""
+    return Div.apply(*promoted(input, other, true_division=True))
 
 
 @public(methods=("neg", "__neg__"), inplace=("neg_",))

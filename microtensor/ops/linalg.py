@@ -71,6 +71,11 @@ def matmul(input: Any, other: Any) -> Tensor:
             f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} "
             f"and {b.shape}; use * for scalars"
         )
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"matmul: expected both operands to have the same dtype, but got {a.dtype} and "
+            f"{b.dtype}; convert one with .to() (as in PyTorch, matmul does not promote)"
+        )
     inner_a = a.shape[-1]
     inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
     if inner_a != inner_b:
