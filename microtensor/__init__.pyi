@@ -43,7 +43,7 @@ from microtensor.ops.reduction import min as min
 from microtensor.ops.layout import moveaxis as moveaxis
 from microtensor.ops.layout import movedim as movedim
 from microtensor.ops.arithmetic import mul as mul
-from microtensor.ops.layout import narrow as narrow
+from microtensor.ops.masked import narrow as narrow
 from microtensor.ops.arithmetic import ne as ne
 from microtensor.ops.arithmetic import neg as neg
 from microtensor import nn as nn
@@ -77,7 +77,7 @@ from microtensor.ops.layout import t as t
 from microtensor.ops.elementwise import tanh as tanh
 from microtensor.ops.creation import tensor as tensor
 from microtensor.ops.shape import transpose as transpose
-from microtensor.ops.layout import unbind as unbind
+from microtensor.ops.masked import unbind as unbind
 from microtensor.ops.shape import unsqueeze as unsqueeze
 from microtensor import viz as viz
 from microtensor.ops.creation import zeros as zeros

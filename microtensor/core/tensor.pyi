@@ -205,7 +205,7 @@ class Tensor:
     # In place: ``mul`` written into this tensor's memory; returns it.
     def mul_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # A view of ``length`` elements of dimension ``dim`` from ``start`` (may be negative,
-    def narrow(self, dim: int, start: Any, length: int) -> Tensor: ...  # microtensor/ops/layout.py
+    def narrow(self, dim: int, start: Any, length: int) -> Tensor: ...  # microtensor/ops/masked.py
     # The number of dimensions.
     @property
     def ndim(self) -> int: ...
@@ -281,7 +281,7 @@ class Tensor:
     # Dimensions ``dim0`` and ``dim1`` swapped.
     def transpose(self, dim0: int, dim1: int) -> Tensor: ...  # microtensor/ops/shape.py
     # The slices along ``dim``, each a view with that dimension removed.
-    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]: ...  # microtensor/ops/layout.py
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]: ...  # microtensor/ops/masked.py
     # A dimension of size 1 inserted at ``dim``.
     def unsqueeze(self, dim: int) -> Tensor: ...  # microtensor/ops/shape.py
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.

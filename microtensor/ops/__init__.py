@@ -11,7 +11,7 @@ every primitive and gives ``Tensor`` its methods.
   reshape, view, permute, transpose, x[index], x[index] = value, ...
 * ``layout.py``:      Expand, Flip, Roll, Contiguous; expand, t, movedim, flip, roll, repeat, ...
 * ``gather.py``:      Gather, GatherAdjoint, Scatter; gather, scatter, scatter_add
-* ``masked.py``:      index_select, masked_fill, masked_select, nonzero (compositions)
+* ``masked.py``:      narrow, unbind, index_select, masked_fill, masked_select, nonzero
 * ``linalg.py``:      MatMul; matmul, linear
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d

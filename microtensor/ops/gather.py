@@ -212,7 +212,8 @@ def scatter(
     if reduce == "add":
         source = _src(input, src, value, "scatter")
         if not isinstance(source, Tensor):
-            source = Tensor._make(np.full(index.shape, source, dtype=input.dtype))
+            shape = _index_array(index, "scatter").shape
+            source = Tensor._make(np.full(shape, source, dtype=input.dtype))
         return scatter_add(input, dim, index, source)
     if reduce == "multiply":
         raise NotImplementedError(

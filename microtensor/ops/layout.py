@@ -1,5 +1,6 @@
 """Layout: the primitives Expand, Flip, Roll, Contiguous and the ops expand, expand_as,
-view_as, reshape_as, t, movedim, swapaxes, flip, roll, repeat, narrow, unbind, contiguous.
+view_as, reshape_as, t, movedim, swapaxes, flip, roll, repeat, contiguous (narrow and
+unbind, views too, are in ``masked.py``).
 
 Views, as in PyTorch: ``expand``, ``expand_as``, ``view_as``, ``t``, ``movedim``,
 ``swapaxes``, ``narrow`` and each tensor of ``unbind`` share memory and the version counter
@@ -21,7 +22,7 @@ import numpy as np
 from microtensor.core.function import Context, Function
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index, shape_args
-from microtensor.ops.shape import Index, Permute, Reshape, SumTo, reshape
+from microtensor.ops.shape import Permute, Reshape, SumTo, reshape
 from microtensor.ops.table import public
 
 
@@ -272,40 +273,6 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
     result = (size * side for size, side in zip(sizes, shape, strict=True))
     tiled = Expand.apply(Reshape.apply(input, interleaved), expanded)
     return reshape(Contiguous.apply(tiled), tuple(result))
-
-
-@public()
-def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
-    """A view of ``length`` elements of dimension ``dim`` from ``start`` (may be negative,
-    or a 0-d integer tensor): ``input[..., start:start + length, ...]``."""
-    if input.ndim == 0:
-        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    d = dim_index(dim, input.ndim, "narrow")
-    size = input.shape[d]
-    start = int(start.item()) if isinstance(start, Tensor) else int(start)
-    if not -size <= start <= size:
-        raise IndexError(
-            f"narrow: start out of range (expected to be in range of [{-size}, {size}], "
-            f"but got {start})"
-        )
-    start += size if start < 0 else 0
-    if length < 0:
-        raise RuntimeError(f"narrow(): length must be non-negative, got {length}.")
-    if start + length > size:
-        raise RuntimeError(
-            f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) "
-            f"of dimension {dim} of a tensor of shape {input.shape}."
-        )
-    return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
-
-
-@public()
-def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    """The slices along ``dim``, each a view with that dimension removed."""
-    if input.ndim == 0:
-        raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
-    d = dim_index(dim, input.ndim, "unbind")
-    return tuple(Index.apply(input, (slice(None),) * d + (i,)) for i in range(input.shape[d]))
 
 
 @public(function=False)

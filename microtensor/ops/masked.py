@@ -1,8 +1,9 @@
-"""Selection by index vectors and masks: index_select, masked_fill (``masked_fill_``),
+"""Selection: narrow, unbind (views), index_select, masked_fill (``masked_fill_``),
 masked_select, nonzero, argwhere.
 
 All are made of the primitives of ``shape.py`` and ``layout.py``, so they are
-differentiable where PyTorch's are: ``index_select`` is ``x[:, index]`` (``Index``),
+differentiable where PyTorch's are: ``narrow`` and ``unbind`` are basic indexing (views
+sharing the version counter, as in PyTorch), ``index_select`` is ``x[:, index]`` (``Index``),
 ``masked_fill`` writes through ``IndexPut`` (d/dx = g off the mask, d/dvalue = sum of g on
 it), ``masked_select`` is ``expand`` then a boolean ``Index``. ``nonzero`` has no gradient.
 """
@@ -118,3 +119,37 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
 def argwhere(input: Tensor) -> Tensor:
     """``nonzero(input)``: the ``(n, ndim)`` int64 positions of the non-zero entries."""
     return nonzero(input)
+
+
+@public()
+def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
+    """A view of ``length`` elements of dimension ``dim`` from ``start`` (may be negative,
+    or a 0-d integer tensor): ``input[..., start:start + length, ...]``."""
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = dim_index(dim, input.ndim, "narrow")
+    size = input.shape[d]
+    start = int(start.item()) if isinstance(start, Tensor) else int(start)
+    if not -size <= start <= size:
+        raise IndexError(
+            f"narrow: start out of range (expected to be in range of [{-size}, {size}], "
+            f"but got {start})"
+        )
+    start += size if start < 0 else 0
+    if length < 0:
+        raise RuntimeError(f"narrow(): length must be non-negative, got {length}.")
+    if start + length > size:
+        raise RuntimeError(
+            f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) "
+            f"of dimension {dim} of a tensor of shape {input.shape}."
+        )
+    return Index.apply(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+@public()
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along ``dim``, each a view with that dimension removed."""
+    if input.ndim == 0:
+        raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
+    d = dim_index(dim, input.ndim, "unbind")
+    return tuple(Index.apply(input, (slice(None),) * d + (i,)) for i in range(input.shape[d]))
