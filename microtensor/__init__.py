@@ -18,7 +18,13 @@ from microtensor.core.dtypes import (
     int64,
     set_default_dtype,
 )
-from microtensor.core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from microtensor.core.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from microtensor.core.random import default_generator, manual_seed
 from microtensor.core.tensor import Tensor
 from microtensor.serialization import load, save
@@ -30,7 +36,7 @@ globals().update(_OPS)
 
 __all__ = [
     "Tensor", "autograd", "bool", "default_generator", "enable_grad", "float32", "float64",
-    "get_default_dtype", "int64", "is_grad_enabled", "load", "manual_seed", "nn", "no_grad",
-    "ops", "optim", "save", "set_default_dtype", "set_grad_enabled", "viz",
+    "get_default_dtype", "inference_mode", "int64", "is_grad_enabled", "load", "manual_seed",
+    "nn", "no_grad", "ops", "optim", "save", "set_default_dtype", "set_grad_enabled", "viz",
 ]  # fmt: skip
 __all__ += sorted(_OPS)

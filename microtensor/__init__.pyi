@@ -25,6 +25,7 @@ from microtensor.ops.arithmetic import ge as ge
 from microtensor.core.dtypes import get_default_dtype as get_default_dtype
 from microtensor.ops.arithmetic import gt as gt
 from microtensor.ops.masked import index_select as index_select
+from microtensor.core.grad_mode import inference_mode as inference_mode
 from microtensor.core.dtypes import int64 as int64
 from microtensor.core.grad_mode import is_grad_enabled as is_grad_enabled
 from microtensor.ops.arithmetic import le as le

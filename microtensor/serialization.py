@@ -10,18 +10,27 @@ epoch counter. The archive holds one entry per array (``a0``, ``a1``, ...) and o
      "object": {"type": "dict", "items": [["epoch", 3],
                                           ["w", {"type": "tensor", "key": "a0"}]]}}
 
-Writing never pickles: an object array is refused. Reading uses
-``numpy.load(allow_pickle=False)`` and ``json``, neither of which can run code; a file
-holding a pickled array is refused before anything is built. Saving to a path is atomic:
-the archive goes to a temporary file in the same folder, is flushed and fsynced, and
-then ``os.replace`` puts it in place, so a crash mid-save leaves the previous file whole.
+Writing never pickles: only arrays of dtype bool, integer or floating point are stored.
+Reading (``microtensor/loading.py``) validates every byte with ``zipfile``, NumPy's
+``.npy`` header parser and ``json``, none of which can run code, and bounds the total
+size of the arrays (``max_bytes``) and the nesting (``max_depth``); any bad file is one
+ValueError saying what is wrong with it.
+
+Saving to a path is atomic: the archive goes to a temporary file
+``.NAME.PID.RANDOM.tmp`` in the same folder, is flushed and fsynced, and then
+``os.replace`` puts it in place, so a crash mid-save leaves the previous file whole.
+The temporary files of saves killed before their rename (whose process is gone) are
+removed by the next save of the same file. Saving onto a symbolic link writes through
+it: the file it points to is replaced (in the target's folder) and the link stays.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
+import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -30,11 +39,16 @@ from typing import Any
 import numpy as np
 
 from microtensor.core.tensor import Tensor
-
-_FORMAT = "microtensor"
-_VERSION = 1
-_STRUCTURE = "__structure__"
-_KEY_TYPES = (str, int, float, bool, type(None))
+from microtensor.loading import (
+    FORMAT,
+    KEY_TYPES,
+    KINDS,
+    MAX_BYTES,
+    MAX_DEPTH,
+    STRUCTURE,
+    VERSION,
+    read_checkpoint,
+)
 
 
 def save(obj: Any, f: str | os.PathLike[str] | Any) -> None:
@@ -42,63 +56,51 @@ def save(obj: Any, f: str | os.PathLike[str] | Any) -> None:
 
     Raises:
         TypeError: for a value of an unsupported type (named with where it sits in
-            ``obj``), including object arrays, which only pickle could store.
+            ``obj``), including arrays of dtypes other than bool, integer and floating
+            point (object arrays only pickle could store; ``load`` refuses the others).
         ValueError: when a container contains itself.
+        OSError: when the file cannot be written (the previous one is then kept).
     """
     arrays: dict[str, np.ndarray] = {}
-    structure = _Encoder(arrays).encode(obj, "obj", ())
-    header = json.dumps({"format": _FORMAT, "version": _VERSION, "object": structure})
-    arrays[_STRUCTURE] = np.frombuffer(header.encode("utf-8"), dtype=np.uint8)
+    try:
+        structure = _Encoder(arrays).encode(obj, "obj", ())
+        header = json.dumps({"format": FORMAT, "version": VERSION, "object": structure})
+    except RecursionError:
+        raise ValueError("save: obj is nested too deeply to be stored") from None
+    arrays[STRUCTURE] = np.frombuffer(header.encode("utf-8"), dtype=np.uint8)
     if hasattr(f, "write"):
         np.savez(f, **arrays)
     else:
         _write_atomically(os.fspath(f), arrays)
 
 
-def load(f: str | os.PathLike[str] | Any) -> Any:
+def load(
+    f: str | os.PathLike[str] | Any, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
+) -> Any:
     """Read an object written by ``save``: Tensors come back as Tensors and arrays as
     arrays (dtype, shape and values intact), numbers as Python numbers.
 
+    Everything read is validated before it is built; nothing is unpickled or executed.
+    The arrays may hold at most ``max_bytes`` bytes in all (1 GiB by default) and
+    containers may nest at most ``max_depth`` deep (100); raise either bound for a file
+    you trust.
+
     Raises:
-        ValueError: when ``f`` is not a file written by ``save``, or holds pickled
-            (object) arrays; nothing from the file is unpickled or executed.
+        ValueError: for any file that is not an intact checkpoint written by ``save``
+            (empty, truncated, corrupt, random bytes, a pickle, another NumPy file, an
+            array of a dtype other than bool, integer or floating point, a structure
+            nested deeper than ``max_depth``, arrays larger than ``max_bytes``), with a
+            message saying what is wrong.
+        OSError: when the operating system refuses to open or read the file (missing,
+            a folder, no permission, an I/O error).
     """
-    name = f if isinstance(f, str | os.PathLike) else getattr(f, "name", "the file")
-    try:
-        archive = np.load(f, allow_pickle=False)
-    except ValueError as error:
-        raise ValueError(
-            f"load: {name!s} is not a microtensor checkpoint (written by mt.save): {error}. "
-            "Files holding pickled data are refused, since unpickling can run code."
-        ) from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(
-            f"load: {name!s} holds a single NumPy array, not a microtensor checkpoint "
-            "(an .npz archive written by mt.save); use numpy.load for it"
-        )
-    with archive:
-        if _STRUCTURE not in archive.files:
-            raise ValueError(
-                f"load: {name!s} is an .npz archive without a '{_STRUCTURE}' entry, so it "
-                "was not written by mt.save; use numpy.load for it"
-            )
-        arrays = {}
-        for key in archive.files:
-            try:
-                arrays[key] = archive[key]
-            except ValueError:
-                raise ValueError(
-                    f"load: {name!s} holds a pickled object array (entry {key!r}); "
-                    "microtensor never unpickles, because unpickling can run code. Save "
-                    "numeric arrays only."
-                ) from None
-    try:
-        header = json.loads(arrays.pop(_STRUCTURE).tobytes().decode("utf-8"))
-        if header.get("format") != _FORMAT or header.get("version") != _VERSION:
-            raise ValueError(f"unknown format {header.get('format')!r} {header.get('version')!r}")
-        return _Decoder(arrays).decode(header["object"])
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ValueError(f"load: {name!s} has a malformed structure entry: {error}") from None
+    name = str(f) if isinstance(f, str | os.PathLike) else str(getattr(f, "name", "the file"))
+    if isinstance(f, str | os.PathLike):
+        with open(f, "rb") as file:  # OSError: what the operating system refuses
+            return read_checkpoint(file, name, max_bytes, max_depth)
+    if not (hasattr(f, "seekable") and f.seekable()):
+        f = io.BytesIO(f.read())
+    return read_checkpoint(f, name, max_bytes, max_depth)
 
 
 class _Encoder:
@@ -144,6 +146,11 @@ class _Encoder:
                 f"save: {where} is an array of dtype {array.dtype}, which only pickle could "
                 "store (and unpickling can run code); convert it to a numeric array"
             )
+        if array.dtype.kind not in KINDS or array.dtype.fields is not None:
+            raise TypeError(
+                f"save: {where} is an array of dtype {array.dtype}; only bool, integer and "
+                "floating-point arrays are stored"
+            )
         if id(owner) not in self.keys:  # one entry per object, so sharing survives
             self.keys[id(owner)] = key = f"a{len(self.arrays)}"
             self.arrays[key] = array
@@ -153,7 +160,7 @@ class _Encoder:
     def _key(key: Any, where: str) -> Any:
         if isinstance(key, np.generic):
             key = key.item()
-        if not isinstance(key, _KEY_TYPES):
+        if not isinstance(key, KEY_TYPES):
             raise TypeError(
                 f"save: dict key {key!r} in {where} is a {type(key).__name__}; keys must "
                 "be str, int, float, bool or None"
@@ -161,49 +168,17 @@ class _Encoder:
         return key
 
 
-class _Decoder:
-    """Rebuilds the object from its JSON nodes and the archive's arrays."""
-
-    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
-        self.arrays = arrays
-        self.tensors: dict[str, Tensor] = {}
-
-    def decode(self, node: Any) -> Any:
-        if node is None or isinstance(node, bool | int | float | str):
-            return node
-        kind = node["type"]
-        if kind == "ndarray":
-            return self.arrays[node["key"]]
-        if kind == "tensor":
-            key = node["key"]
-            if key not in self.tensors:
-                self.tensors[key] = Tensor._make(self.arrays[key], None)
-                if node.get("requires_grad"):
-                    self.tensors[key].requires_grad_(True)
-            return self.tensors[key]
-        items = node["items"]
-        if kind in ("list", "tuple"):
-            values = [self.decode(item) for item in items]
-            return values if kind == "list" else tuple(values)
-        if kind in ("dict", "OrderedDict"):
-            pairs = [(_check_key(key), self.decode(value)) for key, value in items]
-            return OrderedDict(pairs) if kind == "OrderedDict" else dict(pairs)
-        raise ValueError(f"unknown node type {kind!r}")
-
-
-def _check_key(key: Any) -> Any:
-    if not isinstance(key, _KEY_TYPES):
-        raise ValueError(f"dict key {key!r} is not a str, number, bool or None")
-    return key
-
-
 def _write_atomically(path: str, arrays: dict[str, np.ndarray]) -> None:
     """Write the archive to a temporary file beside ``path``, fsync it, then rename it
-    over ``path`` (atomic on POSIX and Windows); on any failure remove the temporary."""
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(
-        directory, f".{os.path.basename(path)}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    )
+    over ``path`` (atomic on POSIX and Windows); on any failure remove the temporary.
+
+    A symbolic link is written through (its target is replaced). Temporaries left
+    beside the target by killed saves are removed first.
+    """
+    path = os.path.realpath(path)
+    directory, base = os.path.split(path)
+    _remove_stale_temporaries(directory, base)
+    temporary = os.path.join(directory, f".{base}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(descriptor, "wb") as file:
@@ -216,6 +191,36 @@ def _write_atomically(path: str, arrays: dict[str, np.ndarray]) -> None:
             os.unlink(temporary)
         raise
     _fsync_directory(directory)
+
+
+def _remove_stale_temporaries(directory: str, base: str) -> None:
+    """Delete ``.BASE.PID.RANDOM.tmp`` files in ``directory`` whose process is gone.
+
+    A temporary of a live process (another save of the same file, now) is left alone.
+    """
+    pattern = re.compile(rf"\.{re.escape(base)}\.(\d+)\.[0-9a-f]{{8}}\.tmp")
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return  # the save itself reports what is wrong with the folder
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match and not _alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(directory, name))
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (on this host)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists but is another user's, or cannot be asked: keep its file
+    return True
 
 
 def _fsync_directory(directory: str) -> None:

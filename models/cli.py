@@ -12,7 +12,6 @@ import argparse
 import os
 import sys
 import tempfile
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,8 +106,6 @@ def load_run(recipe: Recipe, path: str) -> Run:
         checkpoint = load_checkpoint(path, recipe)
     except (OSError, ValueError) as error:
         raise CLIError(str(error)) from None
-    except (EOFError, zipfile.BadZipFile) as error:  # until mt.load reports them as ValueError
-        raise CLIError(f"{path} is not a readable checkpoint ({error})") from None
     try:
         return Run.restore(recipe, checkpoint)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RuntimeError) as error:

@@ -259,12 +259,13 @@ def render_tensor_stub() -> str:
             body.append(f"    {name}: int")
     return (
         STUB_HEADER
-        + "from collections.abc import Iterator\n"
+        + "from collections.abc import Callable, Iterator\n"
         + "from typing import Any, NamedTuple\n\n"
         + "import numpy as np\nimport numpy.typing as npt\n\n"
         + "class Tensor:\n"
         + "\n".join(body)
-        + "\n\nclass VersionCounter:\n    owner: int\n    value: int\n"
+        + "\n\nclass RemovableHandle:\n    def remove(self) -> None: ...\n"
+        + "\nclass VersionCounter:\n    owner: int\n    value: int\n"
         + "    def __init__(self, owner: int) -> None: ...\n"
         + "\nclass MaxMin(NamedTuple):\n    values: Tensor\n    indices: Tensor\n\n"
         + f"def zero_grad{signature(importlib.import_module('microtensor.core.tensor').zero_grad)}"

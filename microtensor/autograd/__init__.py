@@ -6,7 +6,13 @@ floor (``microtensor/core/``), gradient checking in its own room (``microtensor/
 
 from microtensor.core.engine import backward, grad
 from microtensor.core.function import REGISTRY, Context, Function, registered_functions
-from microtensor.core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from microtensor.core.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from microtensor.gradcheck import GradcheckError, gradcheck, gradgradcheck, relative_error, verdict
 
 __all__ = [
@@ -19,6 +25,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "inference_mode",
     "is_grad_enabled",
     "no_grad",
     "registered_functions",

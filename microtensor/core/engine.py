@@ -121,6 +121,12 @@ def run_backward(
             grad_output = node_grads.pop(node, None)
             if grad_output is None:
                 continue
+            if node._hooks:
+                grad_output = _run_hooks(node._hooks, grad_output)
+            if node._retained is not None and inputs is None:  # retain_grad(), after hooks
+                kept = node._retained
+                grad = grad_output if create_graph else grad_output.detach()
+                kept.grad = grad if kept.grad is None else kept.grad + grad
             if node in wanted_nodes:
                 captured[id(node)] = grad_output
             input_grads = node.function.backward(node, grad_output)
@@ -162,12 +168,23 @@ def run_backward(
     return results
 
 
+def _run_hooks(hooks: list[Any], grad: Tensor) -> Tensor:
+    """``register_hook`` hooks, in order: a Tensor one returns replaces the gradient."""
+    for hook in list(hooks):
+        replaced = hook(grad)
+        if replaced is not None:
+            grad = replaced
+    return grad
+
+
 def _deliver_to_leaf(
     leaf: Tensor,
     grad: Tensor,
     inputs: Sequence[Tensor] | None,
     leaf_results: dict[int, Tensor],
 ) -> None:
+    if leaf._hooks:
+        grad = _run_hooks(leaf._hooks, grad)
     if inputs is not None:  # autograd.grad: collect, leave .grad alone
         if any(leaf is t for t in inputs):
             previous = leaf_results.get(id(leaf))
@@ -176,7 +193,7 @@ def _deliver_to_leaf(
     if not leaf.requires_grad:
         return
     if leaf.grad is None:
-        if not grad_mode.enabled:
+        if not grad_mode.state.enabled:
             # Own the array: the same gradient may reach several leaves, or be a
             # read-only broadcast view, and optimisers may update .grad in place.
             grad = Tensor._make(grad._array.copy())
@@ -207,12 +224,22 @@ def grad(
     retain_graph: bool | None = None,
     create_graph: bool = False,
     allow_unused: bool = False,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
     """The gradients of ``outputs`` with respect to ``inputs``, as a tuple.
 
     Leaves' ``.grad`` are not touched. An input that the outputs do not depend on is an
-    error unless ``allow_unused=True``, when its gradient is None (as in PyTorch).
+    error unless ``allow_unused=True``, when its gradient is None (as in PyTorch), or
+    zeros with ``materialize_grads=True``. ``is_grads_batched=True`` (vmap over the
+    first dimension of grad_outputs) is not supported.
     """
+    if is_grads_batched:
+        raise NotImplementedError(
+            "autograd.grad: is_grads_batched=True is not supported; call grad once per "
+            "row of grad_outputs"
+        )
+    allow_unused = allow_unused or materialize_grads
     output_list = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     input_list = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     for index, tensor in enumerate(input_list):
@@ -240,6 +267,11 @@ def grad(
                 f"autograd.grad: input {index} (shape {input_list[index].shape}) was not "
                 "used to compute the outputs; pass allow_unused=True to get None for it"
             )
+    if materialize_grads:
+        results = [
+            Tensor._make(np.zeros_like(tensor._array)) if result is None else result
+            for tensor, result in zip(input_list, results, strict=True)
+        ]
     return tuple(results)
 
 

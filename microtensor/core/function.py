@@ -75,6 +75,24 @@ class Context:
     _output_version: tuple[Any, int] | None = None
     _output: Any = None
     _released = False
+    _hooks: list[Any] | None = None
+    _retained: Tensor | None = None  # the output tensor whose .grad is kept (retain_grad)
+
+    def name(self) -> str:
+        """The node's name, ``MulBackward`` (what ``grad_fn`` shows)."""
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """One ``(node, 0)`` per input: the node that made it, an ``AccumulateGrad`` for a
+        leaf that requires grad, or ``(None, 0)`` for an input without gradient."""
+        parents = self.parents or (None,) * len(self.inputs)
+        edges = zip(self.inputs, parents, self.needs_input_grad or parents, strict=True)
+        return tuple(
+            (parent, 0) if parent is not None
+            else ((AccumulateGrad(argument), 0) if needs else (None, 0))
+            for argument, parent, needs in edges
+        )
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep arrays (or Tensors) for backward.
@@ -131,6 +149,20 @@ class Context:
         return f"<{type(self).__name__}>"
 
 
+class AccumulateGrad:
+    """The end of a path in ``next_functions``: where a leaf's gradient is accumulated."""
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+        self.next_functions: tuple[Any, ...] = ()
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
 class Function:
     """Base class of the primitives; see the module docstring for the contract.
 
@@ -172,7 +204,7 @@ class Function:
         versions = None
         if cls.creates_view and np.may_share_memory(output, args[0]._array):
             versions = args[0]._version_counter()
-        if not grad_mode.enabled:
+        if not grad_mode.state.enabled:
             return Tensor._make(output, None, _NO_GRAD_MODE, versions)
         needs = [isinstance(arg, Tensor) and arg.requires_grad for arg in args]
         if True not in needs:

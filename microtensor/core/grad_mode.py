@@ -1,23 +1,34 @@
-"""Whether operations record a graph: ``no_grad``, ``enable_grad``, ``is_grad_enabled``.
+"""Whether operations record a graph: ``no_grad``, ``enable_grad``, ``inference_mode``, ...
 
-The flag lives in one module-level variable that ``Function.apply`` reads on every call.
-Both context managers also work as decorators, as in PyTorch.
+The flag is per thread, as in PyTorch: a ``no_grad`` in one thread never changes what
+another records. ``Function.apply`` reads ``state.enabled`` on every call. Each context
+manager also works as a decorator, on plain functions and on generator functions (the
+mode then holds while the generator's own code runs, not while its caller's does).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import inspect
+import threading
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-enabled: bool = True
+
+class _State(threading.local):
+    """The grad mode of the current thread (a new thread starts with grad enabled)."""
+
+    enabled = True
+
+
+state = _State()
 
 
 def is_grad_enabled() -> bool:
-    """True when new operations record a graph for backward."""
-    return enabled
+    """True when new operations record a graph for backward (in this thread)."""
+    return state.enabled
 
 
 class _GradMode:
@@ -26,28 +37,62 @@ class _GradMode:
     mode: bool
 
     def __enter__(self) -> None:
-        global enabled
-        self._previous = enabled
-        enabled = self.mode
+        self._previous = state.enabled
+        state.enabled = self._mode_now()
+
+    def _mode_now(self) -> bool:
+        return self.mode
 
     def __exit__(self, *exc_info: object) -> None:
-        global enabled
-        enabled = self._previous
+        state.enabled = self._previous
 
     def __call__(self, func: F) -> F:
         mode = self.mode
+        if mode is None:  # inference_mode(False): leaves the mode as it is
+            return func
+        if inspect.isgeneratorfunction(func):
+            return _generator_in_mode(func, mode)  # type: ignore[return-value]
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            global enabled
-            previous = enabled
-            enabled = mode
+            previous, state.enabled = state.enabled, mode
             try:
                 return func(*args, **kwargs)
             finally:
-                enabled = previous
+                state.enabled = previous
 
         return wrapper  # type: ignore[return-value]
+
+
+def _generator_in_mode(func: Callable[..., Generator[Any, Any, Any]], mode: bool) -> Callable:
+    """``func``'s generators, each step of them run with grad mode ``mode``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+        def step(action: Callable[[], Any]) -> Any:
+            previous, state.enabled = state.enabled, mode
+            try:
+                return action()
+            finally:
+                state.enabled = previous
+
+        generator = step(lambda: func(*args, **kwargs))
+        try:
+            value = step(lambda: next(generator))
+            while True:
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    step(generator.close)
+                    raise
+                except BaseException as error:  # thrown in by the caller: pass it on
+                    value = step(lambda e=error: generator.throw(e))
+                else:
+                    value = step(lambda s=sent: generator.send(s))
+        except StopIteration as stop:
+            return stop.value
+
+    return wrapper
 
 
 class no_grad(_GradMode):  # noqa: N801 (PyTorch's spelling)
@@ -63,7 +108,27 @@ class enable_grad(_GradMode):  # noqa: N801
 
 
 class set_grad_enabled(_GradMode):  # noqa: N801
-    """Context manager that sets graph recording to ``mode``."""
+    """Context manager (and decorator) that sets graph recording to ``mode``; called as a
+    plain function, ``set_grad_enabled(False)`` also sets it at once, as in PyTorch."""
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
+        self._previous = state.enabled
+        state.enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass  # already set by __init__; __exit__ restores what was before it
+
+    def __call__(self, func: F) -> F:
+        state.enabled = self._previous  # a decorator: the mode is set while func runs only
+        return super().__call__(func)
+
+
+class inference_mode(_GradMode):  # noqa: N801
+    """``no_grad`` under PyTorch's other name (``mode=False`` leaves recording as it is)."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = False if mode else None  # type: ignore[assignment]
+
+    def _mode_now(self) -> bool:
+        return state.enabled if self.mode is None else self.mode

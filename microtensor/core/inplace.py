@@ -35,7 +35,7 @@ from microtensor.core.tensor import Tensor
 
 def _records(tensor: Tensor, args: tuple[Any, ...]) -> bool:
     """Whether the change goes into the graph: grad mode on and something requires grad."""
-    if not grad_mode.enabled:
+    if not grad_mode.state.enabled:
         return False
     return tensor.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
 
@@ -48,7 +48,7 @@ def modify_in_place(
     ``name`` is the op as the user wrote it (``add_``), for errors. Returns ``tensor``.
     """
     name = name or f"{compute.__name__}_"
-    if tensor.requires_grad and tensor.grad_fn is None and grad_mode.enabled:
+    if tensor.requires_grad and tensor.grad_fn is None and grad_mode.state.enabled:
         raise RuntimeError(
             f"{name}: a leaf Variable that requires grad is being used in an in-place "
             "operation. Change it inside `with mt.no_grad():` (as an optimiser step does), "

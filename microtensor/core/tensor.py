@@ -15,7 +15,7 @@ method with its signature, for editors and type checkers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -41,7 +41,7 @@ class Tensor:
     """
 
     __slots__ = (
-        "_array", "grad", "requires_grad", "grad_fn", "_no_grad_reason", "_versions",
+        "_array", "grad", "requires_grad", "grad_fn", "_no_grad_reason", "_versions", "_hooks",
         "__weakref__",
     )
     __array_priority__ = 1000  # ndarray op Tensor defers to Tensor's reflected method
@@ -64,6 +64,7 @@ class Tensor:
         self.requires_grad = grad_fn is not None
         self._no_grad_reason = no_grad_reason
         self._versions = versions
+        self._hooks = None
         return self
 
     @staticmethod
@@ -212,6 +213,32 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
+    # ----- hooks ---------------------------------------------------------------------
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a Tensor it returns
+        replaces the gradient. Returns a handle whose ``remove()`` takes the hook away."""
+        if not self.requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient"
+            )
+        owner = self if self.grad_fn is None else self.grad_fn
+        if owner._hooks is None:
+            owner._hooks = []
+        owner._hooks.append(hook)
+        return RemovableHandle(owner._hooks, hook)
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward (leaves always do)."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn._retained = self  # the engine keeps the gradient, after any hook
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for a non-leaf tensor on which ``retain_grad()`` was called."""
+        return self.grad_fn is not None and getattr(self.grad_fn, "_retained", None) is self
+
     # ----- Python protocols --------------------------------------------------------
     __hash__ = object.__hash__  # the op table's __eq__ compares elementwise, as PyTorch
 
@@ -263,6 +290,17 @@ class Tensor:
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``remove()`` takes the hook away again."""
+
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
 
 
 class VersionCounter:

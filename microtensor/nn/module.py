@@ -12,10 +12,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import numpy as np
-
 from microtensor.core import dtypes
 from microtensor.core.tensor import Tensor, zero_grad
+from microtensor.nn import hooks  # ForwardHooks: register_forward_(pre_)hook
+from microtensor.nn.conversion import convert
 from microtensor.nn.parameter import Parameter
 from microtensor.nn.printing import module_repr
 from microtensor.nn.state_dict import IncompatibleKeys, collect, load_state_dict
@@ -32,7 +32,13 @@ _REGISTRIES = (
 )
 
 
-class Module:
+_HOOK_REGISTRIES = (
+    "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks",
+    "_forward_hooks_with_kwargs",
+)  # fmt: skip
+
+
+class Module(hooks.ForwardHooks):
     """Base class of every layer and model: subclass it, assign parameters and
     submodules in ``__init__`` (after ``super().__init__()``) and write ``forward``.
 
@@ -48,6 +54,8 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", {})
+        for registry in _HOOK_REGISTRIES:
+            object.__setattr__(self, registry, OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -55,7 +63,9 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if self._forward_pre_hooks or self._forward_hooks:
+            return hooks.call_with_hooks(self, args, kwargs)
+        return self.forward(*args, **kwargs)  # no hooks: nothing else to do
 
     # ----- registration ---------------------------------------------------------------
     def _forget(self, name: str, keep: str = "") -> None:
@@ -212,6 +222,17 @@ class Module:
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at dotted path ``target`` (``""``: self), as PyTorch's."""
+        module = self
+        for item in target.split(".") if target else []:
+            if not hasattr(module, item):
+                raise AttributeError(f"{type(module).__name__} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every submodule (children first) and then on self."""
         for module in self.children():
@@ -265,26 +286,11 @@ class Module:
         """Forget the parameters' gradients: ``grad = None`` (default) or zeros."""
         zero_grad(self.parameters(), set_to_none)
 
-    def to(self, dtype: Any) -> Module:
-        """Convert floating parameters, their gradients and floating buffers to ``dtype``
-        (float32 or float64) in place; the Parameter objects stay the same. ``to("cpu")``
-        is accepted and does nothing (NumPy is the only device)."""
-        if isinstance(dtype, str) and dtype == "cpu":
-            return self
-        try:
-            target = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"nn.Module.to: expected a float dtype, got {dtype!r}") from None
-        if not dtypes.is_floating(target):
-            raise TypeError(
-                f"nn.Module.to only accepts floating point dtypes, but got desired dtype={target}"
-            )
-        for tensor in [*self.parameters(), *self.buffers()]:
-            if dtypes.is_floating(tensor._array.dtype):
-                tensor._array = tensor._array.astype(target, copy=False)
-                if tensor.grad is not None:
-                    tensor.grad = Tensor._make(tensor.grad._array.astype(target), None)
-        return self
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert floating parameters, their gradients and floating buffers to a float
+        dtype, in place (the Parameter objects stay the same): ``to(dtype)``,
+        ``to(tensor)``, ``to(device, dtype)``; ``"cpu"`` is the only device."""
+        return convert(self, args, kwargs)
 
     def float(self) -> Module:
         return self.to(dtypes.float32)

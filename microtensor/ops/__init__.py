@@ -18,21 +18,28 @@ every primitive and gives ``Tensor`` its methods.
 * ``pool.py``:        MaxPool2d, PoolGather, PoolScatter; max_pool2d
 * ``loss.py``:        CrossEntropy, CrossEntropyGrad; cross_entropy
 * ``creation.py``:    tensor, from_numpy, zeros, ones, randn, rand, arange, ...
+* ``activation.py``:  NormalCdf, Gelu, GeluTanh, LeakyRelu, Elu, Softplus; gelu, silu, ...
+* ``dropout.py``, ``normalization.py``, ``embedding.py``: dropout, dropout2d; batch_norm,
+  layer_norm, group_norm; embedding (compositions)
 
 Shared helpers: ``arguments.py`` (dims, sizes, int-or-pair), ``windows.py`` (padding and
 window geometry for conv and pool), ``table.py`` (the op table).
 """
 
 from microtensor.ops import (
+    activation,
     arithmetic,
     conv,
     creation,
+    dropout,
     elementwise,
+    embedding,
     gather,
     layout,
     linalg,
     loss,
     masked,
+    normalization,
     pool,
     reduction,
     shape,
@@ -44,6 +51,7 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "arithmetic", "conv", "creation", "elementwise", "gather", "layout", "linalg",
-    "loss", "masked", "pool", "reduction", "shape", "softmax", "table",
+    "TABLE", "activation", "dropout", "embedding", "normalization",
+    "arithmetic", "conv", "creation", "elementwise", "gather", "layout", "linalg", "loss",
+    "masked", "pool", "reduction", "shape", "softmax", "table",
 ]  # fmt: skip

@@ -175,11 +175,11 @@ class Conv2dWeight(Function):
     ) -> np.ndarray:
         if columns is None:
             columns, _ = im2col(x, kernel_size, stride, padding)
-        n, out_channels = grad.shape[:2]
+        n, out_channels, oh, ow = grad.shape
         ctx.stride, ctx.padding = stride, padding
         ctx.save_for_backward(x, grad)
         # (N, C*kh*kw, OH*OW) @ (N, OH*OW, O): faster in BLAS than the transposed product.
-        per_sample = np.matmul(columns, grad.reshape(n, out_channels, -1).transpose(0, 2, 1))
+        per_sample = np.matmul(columns, grad.reshape(n, out_channels, oh * ow).transpose(0, 2, 1))
         return per_sample.sum(axis=0).T.reshape(out_channels, x.shape[1], *kernel_size)
 
     @staticmethod
@@ -212,6 +212,11 @@ def conv2d(
     check_4d(op, "input", input, "(batch, channels, height, width)")
     check_4d(op, "weight", weight, "(out_channels, in_channels, kernel_h, kernel_w)")
     stride, padding = pair(stride, "stride", op, minimum=1), pair(padding, "padding", op, minimum=0)
+    if weight.shape[0] == 0 or weight.shape[2] == 0 or weight.shape[3] == 0:
+        raise RuntimeError(
+            f"conv2d: weight of shape {weight.shape} is empty; expected at least one output "
+            "channel and a kernel size greater than zero"
+        )
     if input.shape[1] != weight.shape[1]:
         raise RuntimeError(
             f"conv2d: input has {input.shape[1]} channels (shape {input.shape}) but weight "

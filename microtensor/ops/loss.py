@@ -66,8 +66,8 @@ class CrossEntropy(Function):
             losses = np.where(kept, losses, 0)
             count = int(kept.sum())
             weight = kept.astype(logits.dtype)
-            if reduction == "mean":
-                weight /= count if count else np.nan  # all ignored: nan, as PyTorch
+            if reduction == "mean" and count:  # all ignored: the loss is nan, the gradient
+                weight /= count                    # zero (weights 0), as in PyTorch
         if reduction == "mean":
             output = np.asarray(losses.sum() / count if count else np.nan, dtype=logits.dtype)
         elif reduction == "sum":

@@ -71,16 +71,31 @@ def max_pool2d_routes(
 
     Offsets are visited in row-major order and one takes over only when strictly
     greater, so ties keep the first; as the offset ``k`` only grows, the route is the
-    largest ``k * greater_k`` seen. NaN propagates to the output value, as in PyTorch.
+    largest ``k * greater_k`` seen. As in PyTorch, a NaN takes over too (so the last NaN
+    of a window is its route, and the output is NaN), and a window starts at its first
+    element inside the input: an all ``-inf`` window routes there, never into padding.
     """
     n, c, h, w = x.shape
     (kh, kw), (sh, sw), (ph, pw) = kernel_size, stride, padding
     out_hw = ((h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
     views = _window_views(pad2d(x, padding, -np.inf), kernel_size, stride, out_hw)
-    best = views[0].copy()
-    offsets = np.zeros(best.shape, dtype=np.uint8 if kh * kw <= 256 else np.int32)
-    for offset, view in enumerate(views[1:], start=1):
+    dtype = np.uint8 if kh * kw <= 256 else np.int32
+    if ph or pw:  # start each window at its first element inside the input
+        first_row = np.maximum(ph - sh * np.arange(out_hw[0]), 0)
+        first_column = np.maximum(pw - sw * np.arange(out_hw[1]), 0)
+        first = (first_row[:, None] * kw + first_column).astype(dtype)
+        best = np.full((n, c, *out_hw), -np.inf, dtype=x.dtype)
+        offsets = np.broadcast_to(first, best.shape).copy()
+        start = 0
+    else:
+        best = views[0].copy()
+        offsets = np.zeros(best.shape, dtype=dtype)
+        start = 1
+    nan = bool(np.isnan(x).any())  # one pass; NaN-free inputs skip the isnan per offset
+    for offset, view in enumerate(views[start:], start=start):
         greater = view > best
+        if nan:
+            greater |= np.isnan(view)
         np.maximum(best, view, out=best)
         np.maximum(offsets, np.multiply(greater, offset, dtype=offsets.dtype), out=offsets)
     return best, Routes(offsets, x.shape, kernel_size, stride, padding)

@@ -6,7 +6,6 @@ public op (``arguments.normalize_dims``). ``mean`` is a sum times a constant.
 
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any
 
@@ -102,25 +101,44 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 @public()
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """The mean over ``dim`` (an int or several; all elements when None): sum times 1/count."""
+    """The mean over ``dim`` (an int or several; all elements when None): sum times 1/count.
+
+    The mean of nothing (count 0) is NaN, as in PyTorch.
+    """
     dims = normalize_dims(dim, input.ndim, "mean")
     count = input._array.size if dims is None else math.prod(input.shape[d] for d in dims)
-    return Sum.apply(input, dim=dims, keepdim=keepdim) * (1.0 / builtins.max(count, 1))
+    return Sum.apply(input, dim=dims, keepdim=keepdim) * (1.0 / count if count else math.nan)
 
 
 def _extremum(input: Tensor, function: type[Max], dim: Any, keepdim: bool) -> Any:
     """``max``/``min``: a Tensor over all elements, or ``(values, indices)`` over ``dim``."""
     name = function.__name__.lower()
-    if input._array.size == 0:
-        raise RuntimeError(f"{name}(): expected a non-empty tensor, got shape {input.shape}")
     if dim is None:
+        _check_not_empty(input, name)
         return function.apply(input)
     axis = dim_index(dim, input.ndim, name)
+    if input.ndim == 0:  # a 0-d tensor along dim 0 or -1: itself, at index 0 (PyTorch)
+        return MaxMin(function.apply(input), Tensor._make(np.zeros((), dtype=np.int64)))
+    _check_not_empty(input, name, axis)
     values = function.apply(input, dim=axis, keepdim=keepdim)
     indices = function.arg(input._array, axis=axis)
     if keepdim:
         indices = np.expand_dims(indices, axis)
     return MaxMin(values, Tensor._make(indices.astype(np.int64)))
+
+
+def _check_not_empty(input: Tensor, name: str, axis: int | None = None) -> None:
+    """PyTorch's errors for an extremum over nothing: no dim given, or an empty dim."""
+    if axis is None and input._array.size == 0:
+        raise RuntimeError(
+            f"{name}(): expected a non-empty tensor, got shape {input.shape}; over an empty "
+            "input, specify the reduction dim with the 'dim' argument"
+        )
+    if axis is not None and input.shape[axis] == 0:
+        raise IndexError(
+            f"{name}(): expected reduction dim {axis} to have non-zero size (input shape "
+            f"{input.shape})"
+        )
 
 
 @public()
@@ -139,6 +157,13 @@ def min(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the first maximum (of the flattened tensor when ``dim`` is None)."""
     if dim is None:
+        if input._array.size == 0:
+            raise IndexError(
+                f"argmax(): expected reduction dim to be specified for an empty input (shape "
+                f"{input.shape}); specify the reduction dim with the 'dim' argument"
+            )
         return Tensor._make(np.asarray(np.argmax(input._array), dtype=np.int64))
     axis = dim_index(dim, input.ndim, "argmax")
+    if input.ndim:
+        _check_not_empty(input, "argmax", axis)
     return Tensor._make(np.argmax(input._array, axis=axis, keepdims=keepdim).astype(np.int64))

@@ -37,6 +37,10 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
         ctx.dim = dim
+        if x.shape[dim] == 0:  # over an empty dim: an empty result, as in PyTorch
+            output = np.empty_like(x)
+            ctx.save_for_backward(output)
+            return output
         shifted, _, total = shifted_exp(x, dim)
         output = shifted - np.log(total)
         ctx.save_for_backward(output)
