@@ -143,6 +143,16 @@ class Tensor:
         """The dimensions in reverse order (a matrix transposed)."""
         return self.permute(*reversed(range(self.ndim)))  # type: ignore[attr-defined]
 
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's spelling)
+        """The last two dimensions swapped (a batch of matrices transposed): a view."""
+        if self.ndim < 2:
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. Got "
+                f"{self.ndim}-D tensor."
+            )
+        return self.transpose(-2, -1)  # type: ignore[attr-defined]
+
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         """The shape, or the size of dimension ``dim``."""
         return self._array.shape if dim is None else self._array.shape[dim]

@@ -128,6 +128,8 @@ class Tensor:
     def argmin(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/sorting.py
     # The int64 indices that sort ``input`` along ``dim`` (stable).
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor: ...  # microtensor/ops/sorting.py
+    # ``nonzero(input)``: the ``(n, ndim)`` int64 positions of the non-zero entries.
+    def argwhere(self) -> Tensor: ...  # microtensor/ops/masked.py
     # Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``backward`` above).
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None: ...  # microtensor/core/engine.py
     # Batched matrix product: (b, n, k) and (b, k, m) give (b, n, m), no broadcasting.
@@ -153,7 +155,9 @@ class Tensor:
     # In place: ``clip`` written into this tensor's memory; returns it.
     def clip_(self, min: Any = None, max: Any = None) -> Tensor: ...  # microtensor/ops/clamp.py
     # A copy with its own memory; one that requires grad stays in the graph.
-    def clone(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    def clone(self, *, memory_format: Any = None) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # The tensor itself when its memory is C-contiguous, else a contiguous copy (in the
+    def contiguous(self, memory_format: Any = None) -> Tensor: ...  # microtensor/ops/layout.py
     # In place: ``copy`` written into this tensor's memory; returns it.
     def copy_(self, src: Any) -> Tensor: ...  # microtensor/ops/shape.py
     # The cosine, elementwise (radians).
@@ -196,8 +200,10 @@ class Tensor:
     def exp2_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # In place: ``exp`` written into this tensor's memory; returns it.
     def exp_(self) -> Tensor: ...  # microtensor/ops/elementwise.py
-    # The tensor repeated along dimensions of size 1 (and new leading ones) to ``sizes``;
-    def expand(self, *sizes: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # A view of the tensor repeated along dimensions of size 1 (and new leading ones) to
+    def expand(self, *sizes: Any) -> Tensor: ...  # microtensor/ops/layout.py
+    # ``input.expand(other.shape)``: a read-only view broadcast to ``other``'s shape.
+    def expand_as(self, other: Tensor) -> Tensor: ...  # microtensor/ops/layout.py
     # ``exp(input) - 1``, elementwise, accurate where ``input`` is small.
     def expm1(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # In place: ``expm1`` written into this tensor's memory; returns it.
@@ -210,18 +216,26 @@ class Tensor:
     def fix_(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # Dimensions ``start_dim`` to ``end_dim`` merged into one.
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: ...  # microtensor/ops/shape.py
+    # A copy with the order of elements reversed along ``dims`` (an int, list or tuple):
+    def flip(self, *dims: Any) -> Tensor: ...  # microtensor/ops/layout.py
     # The tensor in float32.
     def float(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # The largest integer not above each element (gradient 0).
     def floor(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # In place: ``floor`` written into this tensor's memory; returns it.
     def floor_(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # Values of ``input`` picked along ``dim`` by ``index`` (int64 or int32, as many
+    def gather(self, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor: ...  # microtensor/ops/gather.py
     # ``input >= other`` elementwise, a bool Tensor.
     def ge(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The outer product of 1-D tensors: (n,) and (m,) give (n, m), ``input[i] * vec2[j]``.
     def ger(self, vec2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # ``input > other`` elementwise, a bool Tensor.
     def gt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The entries of ``input`` at positions ``index`` (a vector of int64/int32; repeats
+    def index_select(self, dim: int, index: Tensor) -> Tensor: ...  # microtensor/ops/masked.py
+    # Whether the tensor's memory is C-contiguous (a transposed view is not).
+    def is_contiguous(self, memory_format: Any = None) -> bool: ...  # microtensor/ops/layout.py
     # True when no operation of the graph produced this tensor.
     @property
     def is_leaf(self) -> bool: ...
@@ -261,6 +275,15 @@ class Tensor:
     def logsumexp(self, dim: Any, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # ``input < other`` elementwise, a bool Tensor.
     def lt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The last two dimensions swapped (a batch of matrices transposed): a view.
+    @property
+    def mT(self) -> Tensor: ...
+    # A copy of ``input`` with ``value`` (a number or a 0-d Tensor) where the boolean
+    def masked_fill(self, mask: Tensor, value: Any) -> Tensor: ...  # microtensor/ops/masked.py
+    # In place: ``masked_fill`` written into this tensor's memory; returns it.
+    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor: ...  # microtensor/ops/masked.py
+    # The entries of ``input`` where the boolean ``mask`` is True (both broadcast to
+    def masked_select(self, mask: Tensor) -> Tensor: ...  # microtensor/ops/masked.py
     # ``input @ other`` with NumPy's rules (batch broadcasting, 1-D operands).
     def matmul(self, other: Any) -> Tensor: ...  # microtensor/ops/linalg.py
     # The maximum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
@@ -275,12 +298,18 @@ class Tensor:
     def minimum(self, other: Tensor) -> Tensor: ...  # microtensor/ops/clamp.py
     # The matrix product of ``input`` (n, k) and ``mat2`` (k, m): (n, m), no broadcasting.
     def mm(self, mat2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
+    # ``movedim``'s NumPy name.
+    def moveaxis(self, source: Any, destination: Any) -> Tensor: ...  # microtensor/ops/layout.py
+    # A view with dimension(s) ``source`` moved to position(s) ``destination``; the other
+    def movedim(self, source: Any, destination: Any) -> Tensor: ...  # microtensor/ops/layout.py
     # ``input * other``, elementwise, broadcasting as NumPy does.
     def mul(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``mul`` written into this tensor's memory; returns it.
     def mul_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # Matrix-vector product: (n, k) and (k,) give (n,).
     def mv(self, vec: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
+    # A view of ``length`` elements of dimension ``dim`` from ``start`` (may be negative,
+    def narrow(self, dim: int, start: Any, length: int) -> Tensor: ...  # microtensor/ops/masked.py
     # The number of dimensions.
     @property
     def ndim(self) -> int: ...
@@ -290,6 +319,8 @@ class Tensor:
     def neg(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``neg`` written into this tensor's memory; returns it.
     def neg_(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The positions of the non-zero entries: an int64 tensor of shape ``(n, input.ndim)``,
+    def nonzero(self, *, as_tuple: bool = False) -> Any: ...  # microtensor/ops/masked.py
     # The vector ``p``-norm over ``dim`` (all elements when None); ``'fro'`` is ``p=2``.
     def norm(self, p: Any = 'fro', dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor: ...  # microtensor/ops/norms.py
     # The number of elements.
@@ -314,15 +345,21 @@ class Tensor:
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle: ...
     # ``max(input, 0)``, elementwise, with relu'(0) = 0.
     def relu(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # A copy tiled ``sizes[i]`` times along dimension i (NumPy's ``tile``); extra leading
+    def repeat(self, *sizes: Any) -> Tensor: ...  # microtensor/ops/layout.py
     # Start (or stop) recording operations on this leaf; returns the tensor.
     def requires_grad_(self, requires_grad: bool = True) -> Tensor: ...
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def reshape(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # ``input.reshape(other.shape)`` (a view when NumPy can make one, else a copy).
+    def reshape_as(self, other: Tensor) -> Tensor: ...  # microtensor/ops/layout.py
     # Keep this non-leaf tensor's gradient in ``.grad`` after backward (leaves always do).
     def retain_grad(self) -> None: ...
     # True for a non-leaf tensor on which ``retain_grad()`` was called.
     @property
     def retains_grad(self) -> bool: ...
+    # A copy with elements shifted cyclically by ``shifts`` along ``dims`` (over the
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor: ...  # microtensor/ops/layout.py
     # Each element rounded to ``decimals`` places, halves to even (gradient 0).
     def round(self, *, decimals: int = 0) -> Tensor: ...  # microtensor/ops/rounding.py
     # In place: ``round`` written into this tensor's memory; returns it.
@@ -331,6 +368,14 @@ class Tensor:
     def rsqrt(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # In place: ``rsqrt`` written into this tensor's memory; returns it.
     def rsqrt_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # A copy of ``input`` with ``src`` (a Tensor of ``input``'s dtype, or a number ``value``)
+    def scatter(self, dim: int, index: Tensor, src: Any = None, value: Any = None, *, reduce: str | None = None) -> Tensor: ...  # microtensor/ops/gather.py
+    # In place: ``scatter`` written into this tensor's memory; returns it.
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, value: Any = None, *, reduce: str | None = None) -> Tensor: ...  # microtensor/ops/gather.py
+    # A copy of ``input`` with ``src``'s values added where ``index`` points along ``dim``
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor: ...  # microtensor/ops/gather.py
+    # In place: ``scatter_add`` written into this tensor's memory; returns it.
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor: ...  # microtensor/ops/gather.py
     # The size of each dimension, a tuple (``torch.Size`` in PyTorch).
     @property
     def shape(self) -> tuple[int, ...]: ...
@@ -366,6 +411,12 @@ class Tensor:
     def sub_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The sum over ``dim`` (an int or several; all elements when None).
     def sum(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/reduction.py
+    # Dimensions ``axis0`` and ``axis1`` swapped (a view): ``transpose``'s NumPy name.
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor: ...  # microtensor/ops/layout.py
+    # Dimensions ``dim0`` and ``dim1`` swapped (a view): ``transpose``'s other name.
+    def swapdims(self, dim0: int, dim1: int) -> Tensor: ...  # microtensor/ops/layout.py
+    # A 2-D tensor transposed (a view); a 0-D or 1-D tensor as it is (also a view).
+    def t(self) -> Tensor: ...  # microtensor/ops/layout.py
     # The tangent, elementwise (radians).
     def tan(self) -> Tensor: ...  # microtensor/ops/trigonometry.py
     # In place: ``tan`` written into this tensor's memory; returns it.
@@ -384,12 +435,16 @@ class Tensor:
     def trunc(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # In place: ``trunc`` written into this tensor's memory; returns it.
     def trunc_(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # The slices along ``dim``, each a view with that dimension removed.
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]: ...  # microtensor/ops/masked.py
     # A dimension of size 1 inserted at ``dim``.
     def unsqueeze(self, dim: int) -> Tensor: ...  # microtensor/ops/shape.py
     # The variance over ``dim`` (all elements when None or ``()``):
     def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: float | None = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def view(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # ``input.view(other.shape)``: a view with ``other``'s shape (same number of elements).
+    def view_as(self, other: Tensor) -> Tensor: ...  # microtensor/ops/layout.py
     # In place: ``zero`` written into this tensor's memory; returns it.
     def zero_(self) -> Tensor: ...  # microtensor/ops/shape.py
 

@@ -19,7 +19,11 @@ every primitive and gives ``Tensor`` its methods.
 * ``products.py``:    Prod, ProdOthers, Cumsum; prod, cumsum
 * ``sorting.py``:     sort, argsort, topk, argmin
 * ``logical.py``:     all, any, count_nonzero, isnan, isinf, isfinite, isclose, allclose, equal
-* ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint; reshape, ...
+* ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint, IndexPut;
+  reshape, view, permute, transpose, x[index], x[index] = value, ...
+* ``layout.py``:      Expand, Flip, Roll, Contiguous; expand, t, movedim, flip, roll, repeat, ...
+* ``gather.py``:      Gather, GatherAdjoint, Scatter; gather, scatter, scatter_add
+* ``masked.py``:      narrow, unbind, index_select, masked_fill, masked_select, nonzero
 * ``linalg.py``:      MatMul; matmul, linear
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d
@@ -52,11 +56,14 @@ from microtensor.ops import (
     einsum,
     elementwise,
     embedding,
+    gather,
+    layout,
     linalg,
     logarithms,
     logical,
     loss,
     losses,
+    masked,
     matrix,
     normalization,
     norms,
@@ -77,9 +84,10 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "activation", "arithmetic", "avgpool", "clamp", "classification", "conv",
-    "convolutions", "creation", "dropout", "einsum", "elementwise", "embedding", "linalg",
-    "logarithms", "logical", "loss", "losses", "matrix", "normalization", "norms", "pool",
-    "power", "products", "reduction", "rounding", "shape", "softmax", "sorting", "statistics",
-    "table", "trigonometry",
+    "TABLE", "activation", "arithmetic", "avgpool",
+    "clamp", "classification", "conv", "convolutions", "creation", "dropout", "einsum",
+    "elementwise", "embedding", "gather", "layout", "linalg", "logarithms", "logical", "loss",
+    "losses", "masked", "matrix", "normalization", "norms", "pool", "power", "products",
+    "reduction", "rounding", "shape", "softmax", "sorting", "statistics", "table",
+    "trigonometry",
 ]  # fmt: skip

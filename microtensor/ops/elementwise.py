@@ -183,8 +183,9 @@ def double(input: Tensor) -> Tensor:
 
 
 @public()
-def clone(input: Tensor) -> Tensor:
-    """A copy with its own memory; one that requires grad stays in the graph."""
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy with its own memory; one that requires grad stays in the graph.
+    ``memory_format`` is accepted and ignored (the copy keeps the input's layout)."""
     if input.requires_grad:
         return Mul.apply(input, 1)
     return Tensor._make(input._array.copy())

@@ -1,5 +1,6 @@
-"""Shape: the primitives Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint and the
-ops reshape, view, flatten, permute, transpose, unsqueeze, squeeze, expand, ``x[index]``.
+"""Shape: the primitives Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint, IndexPut
+and the ops reshape, view, flatten, permute, transpose, unsqueeze, squeeze, ``x[index]``,
+``x[index] = value``, fill_, zero_, copy_ (expand and the other layout ops: ``layout.py``).
 
 Each pair is closed under backward: the gradient of ``reshape`` is a ``reshape``, of
 ``permute`` the inverse ``permute``, of ``broadcast_to`` a ``sum_to`` and back, of
@@ -236,30 +237,6 @@ def squeeze(input: Tensor, dim: int | None = None) -> Tensor:
         kept = input.ndim == 0 or input.shape[d] != 1
         shape = input.shape if kept else input.shape[:d] + input.shape[d + 1 :]
     return input if shape == input.shape else Reshape.apply(input, shape)
-
-
-@public(function=False)
-def expand(input: Tensor, *sizes: Any) -> Tensor:
-    """The tensor repeated along dimensions of size 1 (and new leading ones) to ``sizes``;
-    -1 keeps a size."""
-    sizes = shape_args(sizes)
-    lead = len(sizes) - input.ndim
-    if lead < 0:
-        raise RuntimeError(
-            f"expand: the number of sizes provided ({len(sizes)}) must be greater or "
-            f"equal to the number of dimensions in the tensor ({input.ndim})"
-        )
-    shape = tuple(
-        input.shape[i - lead] if size == -1 and i >= lead else size for i, size in enumerate(sizes)
-    )
-    try:
-        np.broadcast_shapes(input.shape, shape)
-    except ValueError:
-        raise RuntimeError(
-            f"expand: the expanded size {list(sizes)} must match the existing size "
-            f"{list(input.shape)} at every non-singleton dimension"
-        ) from None
-    return input if shape == input.shape else BroadcastTo.apply(input, shape)
 
 
 def _index_part(part: Any) -> Any:
