@@ -15,6 +15,10 @@ from microtensor.ops.sorting import argmin as argmin
 from microtensor.ops.sorting import argsort as argsort
 from microtensor.ops.masked import argwhere as argwhere
 from microtensor import autograd as autograd
+from microtensor.ops.bitwise import bitwise_and as bitwise_and
+from microtensor.ops.bitwise import bitwise_not as bitwise_not
+from microtensor.ops.bitwise import bitwise_or as bitwise_or
+from microtensor.ops.bitwise import bitwise_xor as bitwise_xor
 from microtensor.ops.matrix import bmm as bmm
 from microtensor.core.dtypes import bool as bool
 from microtensor.ops.rounding import ceil as ceil
@@ -67,6 +71,10 @@ from microtensor.ops.logarithms import log10 as log10
 from microtensor.ops.logarithms import log1p as log1p
 from microtensor.ops.logarithms import log2 as log2
 from microtensor.ops.softmax import log_softmax as log_softmax
+from microtensor.ops.bitwise import logical_and as logical_and
+from microtensor.ops.bitwise import logical_not as logical_not
+from microtensor.ops.bitwise import logical_or as logical_or
+from microtensor.ops.bitwise import logical_xor as logical_xor
 from microtensor.ops.statistics import logsumexp as logsumexp
 from microtensor.ops.arithmetic import lt as lt
 from microtensor.core.random import manual_seed as manual_seed

@@ -20,6 +20,8 @@ class Tensor:
     def __abs__(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # ``input + other``, broadcasting as NumPy does.
     def __add__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input & other`` elementwise (bool and integer tensors).
+    def __and__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]: ...
     __array_priority__: int
     def __bool__(self) -> bool: ...
@@ -37,11 +39,17 @@ class Tensor:
     def __hash__(self, /): ...
     # In place: ``add`` written into this tensor's memory; returns it.
     def __iadd__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``bitwise_and`` written into this tensor's memory; returns it.
+    def __iand__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # In place: ``mul`` written into this tensor's memory; returns it.
     def __imul__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __index__(self) -> int: ...
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None: ...
     def __int__(self) -> int: ...
+    # ``~input``: logical not of a bool tensor, bitwise not of an integer one.
+    def __invert__(self) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # In place: ``bitwise_or`` written into this tensor's memory; returns it.
+    def __ior__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # In place: ``pow`` written into this tensor's memory; returns it.
     def __ipow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/power.py
     # In place: ``sub`` written into this tensor's memory; returns it.
@@ -49,6 +57,8 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]: ...
     # In place: ``div`` written into this tensor's memory; returns it.
     def __itruediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``bitwise_xor`` written into this tensor's memory; returns it.
+    def __ixor__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # ``input <= other`` elementwise, a bool Tensor.
     def __le__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __len__(self) -> int: ...
@@ -62,28 +72,38 @@ class Tensor:
     def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]  # microtensor/ops/arithmetic.py
     # ``-input``.
     def __neg__(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input | other`` elementwise (bool and integer tensors).
+    def __or__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     def __pos__(self) -> Tensor: ...
     # ``input ** exponent``: either a Tensor, the other a Tensor or a number.
     def __pow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/power.py
     # ``other add self``: ``add(other, self)``.
     def __radd__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``other and self``: ``bitwise_and(other, self)``.
+    def __rand__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     def __repr__(self) -> str: ...
     # ``other matmul self``: ``matmul(other, self)``.
     def __rmatmul__(self, other: Any) -> Tensor: ...  # microtensor/ops/linalg.py
     # ``other mul self``: ``mul(other, self)``.
     def __rmul__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``other or self``: ``bitwise_or(other, self)``.
+    def __ror__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # ``other pow self``: ``pow(other, self)``.
     def __rpow__(self, other: Any) -> Tensor: ...  # microtensor/ops/power.py
     # ``other sub self``: ``sub(other, self)``.
     def __rsub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``other truediv self``: ``div(other, self)``.
     def __rtruediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``other xor self``: ``bitwise_xor(other, self)``.
+    def __rxor__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # ``input[key] = value``, in place: basic, integer-array and boolean-mask indices;
     def __setitem__(self, key: Any, value: Any) -> None: ...  # microtensor/ops/shape.py
     # ``input - other``, computed as ``input + (-other)``.
     def __sub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input / other``, true division (integers give floats), broadcasting as NumPy does.
     def __truediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input ^ other`` elementwise (bool and integer tensors).
+    def __xor__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # Record an in-place change of the memory (every view sees it).
     def _bump_version(self) -> None: ...
     # Whether this tensor reads memory that another tensor owns (a view, ``.data``).
@@ -132,6 +152,14 @@ class Tensor:
     def argwhere(self) -> Tensor: ...  # microtensor/ops/masked.py
     # Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``backward`` above).
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None: ...  # microtensor/core/engine.py
+    # ``input & other`` elementwise (bool and integer tensors).
+    def bitwise_and(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # ``~input``: logical not of a bool tensor, bitwise not of an integer one.
+    def bitwise_not(self) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # ``input | other`` elementwise (bool and integer tensors).
+    def bitwise_or(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # ``input ^ other`` elementwise (bool and integer tensors).
+    def bitwise_xor(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # Batched matrix product: (b, n, k) and (b, k, m) give (b, n, m), no broadcasting.
     def bmm(self, mat2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # The smallest integer not below each element (gradient 0).
@@ -271,6 +299,14 @@ class Tensor:
     def log2_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # ``log(softmax(input))`` along ``dim``, computed stably.
     def log_softmax(self, dim: int) -> Tensor: ...  # microtensor/ops/softmax.py
+    # Both non-zero, elementwise; bool.
+    def logical_and(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # Zero, elementwise; bool.
+    def logical_not(self) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # Either non-zero, elementwise; bool.
+    def logical_or(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # Exactly one non-zero, elementwise; bool.
+    def logical_xor(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # ``log(sum(exp(input)))`` over ``dim``, computed stably as
     def logsumexp(self, dim: Any, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # ``input < other`` elementwise, a bool Tensor.

@@ -1,4 +1,4 @@
-"""The ops: primitives (one ``Function`` class each) and the public ops declared on them.
+"""The ops: primitives (one ``Primitive`` class each) and the public ops declared on them.
 
 Each file holds one family: its primitives first, then its public ops, each declared
 once in the op table with ``@public`` (``table.py``). Importing this package registers
@@ -18,6 +18,7 @@ every primitive and gives ``Tensor`` its methods.
 * ``norms.py``:       Norm; norm
 * ``products.py``:    Prod, ProdOthers, Cumsum; prod, cumsum
 * ``sorting.py``:     sort, argsort, topk, argmin
+* ``bitwise.py``:     & | ^ ~: bitwise_and, ..., logical_and, logical_or, logical_not
 * ``logical.py``:     all, any, count_nonzero, isnan, isinf, isfinite, isclose, allclose, equal
 * ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint, IndexPut;
   reshape, view, permute, transpose, x[index], x[index] = value, ...
@@ -47,6 +48,7 @@ from microtensor.ops import (
     activation,
     arithmetic,
     avgpool,
+    bitwise,
     clamp,
     classification,
     conv,
@@ -84,7 +86,7 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "activation", "arithmetic", "avgpool",
+    "TABLE", "activation", "arithmetic", "avgpool", "bitwise",
     "clamp", "classification", "conv", "convolutions", "creation", "dropout", "einsum",
     "elementwise", "embedding", "gather", "layout", "linalg", "logarithms", "logical", "loss",
     "losses", "masked", "matrix", "normalization", "norms", "pool", "power", "products",

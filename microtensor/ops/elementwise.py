@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arithmetic import Mul
 from microtensor.ops.table import public
 
 
-class Exp(Function):
+class Exp(Primitive):
     """``exp(x)``. d/dx = exp(x), the output itself."""
 
     @staticmethod
@@ -33,7 +33,7 @@ class Exp(Function):
         return grad_output * output
 
 
-class Log(Function):
+class Log(Primitive):
     """``log(x)``. d/dx = 1 / x."""
 
     @staticmethod
@@ -47,7 +47,7 @@ class Log(Function):
         return grad_output / x
 
 
-class Abs(Function):
+class Abs(Primitive):
     """``|x|``. d/dx = sign(x) (0 at 0, as PyTorch)."""
 
     @staticmethod
@@ -61,7 +61,7 @@ class Abs(Function):
         return grad_output * sign
 
 
-class Tanh(Function):
+class Tanh(Primitive):
     """``tanh(x)``. d/dx = 1 - tanh(x)**2, from the output."""
 
     @staticmethod
@@ -76,7 +76,7 @@ class Tanh(Function):
         return grad_output * (1 - output * output)
 
 
-class Sigmoid(Function):
+class Sigmoid(Primitive):
     """``1 / (1 + exp(-x))``, computed without overflow. d/dx = s * (1 - s)."""
 
     @staticmethod
@@ -93,7 +93,7 @@ class Sigmoid(Function):
         return grad_output * (output * (1 - output))
 
 
-class Relu(Function):
+class Relu(Primitive):
     """``max(x, 0)``. d/dx = 1 where x > 0 and 0 elsewhere (relu'(0) = 0, as PyTorch).
 
     The mask is saved as a constant: the second derivative is 0 away from the kink.
@@ -109,7 +109,7 @@ class Relu(Function):
         return Mul.apply(grad_output, ctx.mask)
 
 
-class Cast(Function):
+class Cast(Primitive):
     """``x.to(dtype)``. The gradient is cast back to the input's dtype."""
 
     @staticmethod

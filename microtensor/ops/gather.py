@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index
 from microtensor.ops.arithmetic import add
@@ -38,7 +38,7 @@ def _corner(shape: tuple[int, ...]) -> tuple[slice, ...]:
     return tuple(slice(0, side) for side in shape)
 
 
-class Gather(Function):
+class Gather(Primitive):
     """``out[i][j] = x[index[i][j]][j]`` (dim 0; any dim alike); out has index's shape.
 
     The adjoint is ``GatherAdjoint``: d/dx = scatter-add of g at the gathered positions.
@@ -55,7 +55,7 @@ class Gather(Function):
         return GatherAdjoint.apply(grad_output, ctx.index, ctx.dim, ctx.input_shape), None, None
 
 
-class GatherAdjoint(Function):
+class GatherAdjoint(Primitive):
     """Zeros of ``shape`` with ``g[i][j]`` added at ``[index[i][j]][j]`` (repeats add up):
     scatter_add into zeros, the adjoint of ``Gather``, whose gradient is ``Gather``."""
 
@@ -73,7 +73,7 @@ class GatherAdjoint(Function):
         return Gather.apply(grad_output, ctx.index, ctx.dim), None, None, None
 
 
-class Scatter(Function):
+class Scatter(Primitive):
     """``x`` with ``src[i][j]`` written at ``[index[i][j]][j]`` (dim 0; ``src`` may be a
     number, or larger than ``index``: its leading block is used).
 

@@ -19,14 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index, shape_args
 from microtensor.ops.shape import Permute, Reshape, SumTo, reshape
 from microtensor.ops.table import public
 
 
-class Expand(Function):
+class Expand(Primitive):
     """``x`` broadcast to ``shape`` without copying: a read-only view whose broadcast axes
     have stride 0 (PyTorch's ``expand``). Its adjoint is ``SumTo``: d/dx = sum_to(g, x.shape).
 
@@ -46,7 +46,7 @@ class Expand(Function):
         return SumTo.apply(grad_output, ctx.input_shape), None
 
 
-class Flip(Function):
+class Flip(Primitive):
     """``x`` reversed along ``dims`` (a copy, as PyTorch's ``flip``). Its own adjoint:
     d/dx = flip(g, dims)."""
 
@@ -60,7 +60,7 @@ class Flip(Function):
         return Flip.apply(grad_output, ctx.dims), None
 
 
-class Roll(Function):
+class Roll(Primitive):
     """``x`` shifted cyclically: ``y[..., (i + s) % n, ...] = x[..., i, ...]`` along each of
     ``dims`` (flattened first when ``dims`` is None, then reshaped back). The adjoint is the
     roll by ``-shifts``."""
@@ -79,7 +79,7 @@ class Roll(Function):
         return Roll.apply(grad_output, tuple(-s for s in ctx.shifts), ctx.dims), None, None
 
 
-class Contiguous(Function):
+class Contiguous(Primitive):
     """A C-contiguous copy of ``x`` (``contiguous()`` of a transposed tensor). d/dx is the
     (contiguous copy of the) gradient itself."""
 

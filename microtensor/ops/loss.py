@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.shape import Reshape, sum_to
 from microtensor.ops.softmax import LogSoftmax, shifted_exp
@@ -39,7 +39,7 @@ def target_index(target: np.ndarray) -> tuple[np.ndarray, ...]:
     return grids[0], target, *grids[1:]
 
 
-class CrossEntropy(Function):
+class CrossEntropy(Primitive):
     """``cross_entropy(x, target)``: x (N, C, ...) float, target (N, ...) int -> loss.
 
     The loss is a scalar for ``'mean'`` and ``'sum'``, of the target's shape for
@@ -86,7 +86,7 @@ class CrossEntropy(Function):
         )
 
 
-class CrossEntropyGrad(Function):
+class CrossEntropyGrad(Primitive):
     """``(softmax(x) - onehot(target)) * (g * weight)``: the gradient of ``CrossEntropy``.
 
     x: (N, C, ...), g: a scalar or (N, ...), index: ``target_index(target)`` for class
