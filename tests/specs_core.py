@@ -1,6 +1,6 @@
 """Property-test specs of the core primitives (elementwise, reduction, shape, matmul).
 
-One ``PrimitiveSpec`` per registered Function of ``microtensor.ops`` except ``Relu`` and
+One ``PrimitiveSpec`` per registered Primitive of ``microtensor.ops`` except ``Relu`` and
 ``LogSoftmax`` (in ``specs_cnn.py`` with the CNN primitives). ``test_primitives.py``
 collects ``SPECS`` from every ``specs_*.py`` module. Each strategy draws ``(args,
 kwargs)`` that are valid by construction and kept away from kinks; the references are

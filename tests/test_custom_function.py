@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 import microtensor as mt
-from microtensor.autograd import gradcheck, gradgradcheck
-from microtensor.autograd.function import Function, once_differentiable
+from microtensor.autograd import Function, gradcheck, gradgradcheck, once_differentiable
 
 
 class LegendrePolynomial3(Function):

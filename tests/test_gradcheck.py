@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import microtensor as mt
-from microtensor.autograd import Function, GradcheckError, gradcheck, gradgradcheck
+from microtensor.autograd import GradcheckError, Primitive, gradcheck, gradgradcheck
 from microtensor.gradcheck.check import relative_error, verdict
 from microtensor.gradcheck.jacobian import central_differences, directional_difference
 from microtensor.gradcheck.report import worst_index
@@ -18,7 +18,7 @@ def leaf(values: Any) -> mt.Tensor:
     return mt.tensor(values, dtype=mt.float64, requires_grad=True)
 
 
-class WrongCube(Function):
+class WrongCube(Primitive):
     """x**3 whose backward says 2 x**2 instead of 3 x**2."""
 
     @staticmethod
@@ -32,7 +32,7 @@ class WrongCube(Function):
         return grad_output * 2 * x * x
 
 
-class DetachedCube(Function):
+class DetachedCube(Primitive):
     """x**3 with the right first derivative, but built from a detached x: d2 is lost."""
 
     @staticmethod
@@ -46,7 +46,7 @@ class DetachedCube(Function):
         return grad_output * 3 * (x * x).detach()
 
 
-class WrongSecondInput(Function):
+class WrongSecondInput(Primitive):
     """a * b whose gradient for b is a + 1 instead of a."""
 
     @staticmethod

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import microtensor
-from microtensor.autograd import Function, registered_functions
+from microtensor.autograd import Primitive, registered_functions
 from microtensor.testing import PrimitiveSpec, check_spec
 
 
@@ -72,7 +72,7 @@ def test_second_order_gradients(spec: PrimitiveSpec, data: st.DataObject) -> Non
 
 
 def _import_every_microtensor_module() -> None:
-    """Import all of microtensor, so that every Function it defines is registered."""
+    """Import all of microtensor, so that every Primitive it defines is registered."""
     for module in pkgutil.walk_packages(microtensor.__path__, "microtensor."):
         try:
             importlib.import_module(module.name)
@@ -113,7 +113,7 @@ def test_deleting_any_one_spec_is_noticed() -> None:
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_spec_is_well_formed(spec: PrimitiveSpec) -> None:
-    assert isinstance(spec.function, type) and issubclass(spec.function, Function)
+    assert isinstance(spec.function, type) and issubclass(spec.function, Primitive)
     assert isinstance(spec.inputs, st.SearchStrategy)
     assert callable(spec.reference)
     assert spec.differentiable and all(

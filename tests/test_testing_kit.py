@@ -1,4 +1,4 @@
-"""The public kit, used as a user would: a Function of their own, tested inside @given."""
+"""The public kit, used as a user would: a Primitive of their own, tested inside @given."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import microtensor as mt
-from microtensor.autograd import Function
+from microtensor.autograd import Primitive
 from microtensor.testing import PrimitiveSpec, assert_gradients, check_spec
 from microtensor.testing import strategies as mts
 
 
-class Softplus(Function):
+class Softplus(Primitive):
     """log(1 + exp(x)); d/dx = sigmoid(x), written with Tensor ops (differentiable again)."""
 
     @staticmethod
@@ -47,7 +47,7 @@ class WrongSoftplus(Softplus):
         return grad_output * x.tanh()
 
 
-class Clamp(Function):
+class Clamp(Primitive):
     """min(max(x, lo), hi): kinks at lo and hi."""
 
     @staticmethod

@@ -1,8 +1,8 @@
-"""A PyTorch-style training loop (DataLoader, AdamW, OneCycleLR, clip_grad_norm_, eval)
-runs with microtensor after the import swap and matches PyTorch step for step.
-
-Dropout and BatchNorm2d (issue 12 item 1) belong in this loop too, once they land; the
-layers here are the ones both frameworks already share."""
+"""A PyTorch-style training loop (DataLoader, Dropout, BatchNorm2d, AdamW, OneCycleLR,
+clip_grad_norm_, model.eval()) runs with microtensor after the import swap and matches
+PyTorch step for step (dropout with p=0, so that both draw nothing). The convolution before
+BatchNorm has no bias, as usual: BatchNorm cancels it, so its gradient is rounding noise,
+which Adam's normalisation would turn into full-size steps of different signs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 
 
 def train(lib, nn, optim, data, init_state, x, y, sampler):
-    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, bias=False), nn.BatchNorm2d(4), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.0),
                           nn.Linear(36, 3))  # fmt: skip
     model.load_state_dict({k: lib.tensor(v) for k, v in init_state.items()})
     loader = data.DataLoader(data.TensorDataset(lib.tensor(x), lib.tensor(y)), batch_size=8,
@@ -47,9 +48,10 @@ def test_training_loop_matches_pytorch_step_for_step() -> None:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((40, 1, 8, 8)).astype(np.float32)
     y = rng.integers(0, 3, 40)
-    reference = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(),
+    reference = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, bias=False),
+                                    torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
                                     torch.nn.MaxPool2d(2), torch.nn.Flatten(),
-                                    torch.nn.Linear(36, 3))  # fmt: skip
+                                    torch.nn.Dropout(0.0), torch.nn.Linear(36, 3))  # fmt: skip
     init_state = {k: v.detach().numpy().copy() for k, v in reference.state_dict().items()}
     order = rng.permutation(40).tolist()  # one shuffled order for both
     ours = train(mt, nn, optim, data, init_state, x, y, order)

@@ -1,12 +1,12 @@
 """The reverse-mode engine: ``backward`` and ``grad``.
 
-The graph is made of nodes (``Context`` objects, one per ``Function.apply``); each node
+The graph is made of nodes (``Context`` objects, one per ``Primitive.apply``); each node
 has one output Tensor and points to its input Tensors. To differentiate:
 
 1. Order the nodes reachable from the roots so that a node comes before every node it
    depends on (an iterative depth-first search: a chain 100,000 nodes deep is fine).
 2. Walk that order once. Each node receives the sum of the gradients of its output,
-   calls its Function's ``backward`` and hands one gradient to each input: to the input's
+   calls its Primitive's ``backward`` and hands one gradient to each input: to the input's
    node, or, for a leaf, into ``leaf.grad`` (``backward``) or the result (``grad``).
 3. Unless ``retain_graph``, each node then releases what it saved.
 

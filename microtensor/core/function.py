@@ -1,6 +1,6 @@
-"""``Function``: one differentiable primitive, its context, and the registry of them all.
+"""``Primitive``: one differentiable primitive, its context, and the registry of them all.
 
-A primitive is a subclass of :class:`Function` with two static methods:
+A primitive is a subclass of :class:`Primitive` with two static methods:
 
 * ``forward(ctx, *arrays, **params)`` computes with NumPy. Tensor arguments arrive as
   their arrays; other arguments (numbers, shapes) arrive unchanged. It returns one array.
@@ -25,12 +25,12 @@ import numpy as np
 from microtensor.core import grad_mode
 from microtensor.core.tensor import Tensor
 
-REGISTRY: dict[str, type[Function]] = {}
-"""Every Function subclass, by class name, in the order they were defined."""
+REGISTRY: dict[str, type[Primitive]] = {}
+"""Every Primitive subclass, by class name, in the order they were defined."""
 
 
-def registered_functions() -> dict[str, type[Function]]:
-    """A copy of the registry: name -> Function subclass."""
+def registered_functions() -> dict[str, type[Primitive]]:
+    """A copy of the registry: name -> Primitive subclass."""
     return dict(REGISTRY)
 
 
@@ -55,7 +55,7 @@ _MODIFIED = (
 
 
 class Context:
-    """The node of the graph that one ``Function.apply`` call creates.
+    """The node of the graph that one ``Primitive.apply`` call creates.
 
     Attributes:
         inputs: the positional arguments of ``apply`` (Tensors and others).
@@ -66,7 +66,7 @@ class Context:
             requires grad?
     """
 
-    function: type[Function]
+    function: type[Primitive]
     inputs: tuple[Any, ...] = ()
     parents: tuple[Context | None, ...] = ()
     needs_input_grad: tuple[bool, ...] = ()
@@ -163,7 +163,7 @@ class AccumulateGrad:
         return "<AccumulateGrad>"
 
 
-class Function:
+class Primitive:
     """Base class of the primitives; see the module docstring for the contract.
 
     ``creates_view = True`` marks a primitive whose output may be a view of its first

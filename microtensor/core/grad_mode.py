@@ -1,7 +1,7 @@
 """Whether operations record a graph: ``no_grad``, ``enable_grad``, ``inference_mode``, ...
 
 The flag is per thread, as in PyTorch: a ``no_grad`` in one thread never changes what
-another records. ``Function.apply`` reads ``state.enabled`` on every call. Each context
+another records. ``Primitive.apply`` reads ``state.enabled`` on every call. Each context
 manager also works as a decorator, on plain functions and on generator functions (the
 mode then holds while the generator's own code runs, not while its caller's does).
 """

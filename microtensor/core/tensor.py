@@ -184,6 +184,16 @@ class Tensor:
         """The dimensions in reverse order (a matrix transposed)."""
         return self.permute(*reversed(range(self.ndim)))  # type: ignore[attr-defined]
 
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's spelling)
+        """The last two dimensions swapped (a batch of matrices transposed): a view."""
+        if self.ndim < 2:
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. Got "
+                f"{self.ndim}-D tensor."
+            )
+        return self.transpose(-2, -1)  # type: ignore[attr-defined]
+
     def size(self, dim: int | None = None) -> Size | int:
         """The shape (an ``mt.Size``), or the size of dimension ``dim``."""
         if dim is None:

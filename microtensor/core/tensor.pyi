@@ -23,6 +23,8 @@ class Tensor:
     def __abs__(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # ``input + other``, broadcasting as NumPy does.
     def __add__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input & other`` elementwise (bool and integer tensors).
+    def __and__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]: ...
     __array_priority__: int
     def __bool__(self) -> bool: ...
@@ -42,12 +44,18 @@ class Tensor:
     def __hash__(self, /): ...
     # In place: ``add`` written into this tensor's memory; returns it.
     def __iadd__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``bitwise_and`` written into this tensor's memory; returns it.
+    def __iand__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # In place: ``mul`` written into this tensor's memory; returns it.
     def __imul__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __index__(self) -> int: ...
     # PyTorch's legacy constructor: ``Tensor(2, 3)`` or ``Tensor(mt.Size([2, 3]))`` is
     def __init__(self, *data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> None: ...
     def __int__(self) -> int: ...
+    # ``~input``: logical not of a bool tensor, bitwise not of an integer one.
+    def __invert__(self) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # In place: ``bitwise_or`` written into this tensor's memory; returns it.
+    def __ior__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # In place: ``pow`` written into this tensor's memory; returns it.
     def __ipow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/power.py
     # In place: ``sub`` written into this tensor's memory; returns it.
@@ -55,6 +63,8 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]: ...
     # In place: ``div`` written into this tensor's memory; returns it.
     def __itruediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # In place: ``bitwise_xor`` written into this tensor's memory; returns it.
+    def __ixor__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # ``input <= other`` elementwise, a bool Tensor.
     def __le__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     def __len__(self) -> int: ...
@@ -68,28 +78,38 @@ class Tensor:
     def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]  # microtensor/ops/arithmetic.py
     # ``-input``.
     def __neg__(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input | other`` elementwise (bool and integer tensors).
+    def __or__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     def __pos__(self) -> Tensor: ...
     # ``input ** exponent``: either a Tensor, the other a Tensor or a number.
     def __pow__(self, exponent: Any) -> Tensor: ...  # microtensor/ops/power.py
     # ``other add self``: ``add(other, self)``.
     def __radd__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``other and self``: ``bitwise_and(other, self)``.
+    def __rand__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     def __repr__(self) -> str: ...
     # ``other matmul self``: ``matmul(other, self)``.
     def __rmatmul__(self, other: Any) -> Tensor: ...  # microtensor/ops/linalg.py
     # ``other mul self``: ``mul(other, self)``.
     def __rmul__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``other or self``: ``bitwise_or(other, self)``.
+    def __ror__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # ``other pow self``: ``pow(other, self)``.
     def __rpow__(self, other: Any) -> Tensor: ...  # microtensor/ops/power.py
     # ``other sub self``: ``sub(other, self)``.
     def __rsub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``other truediv self``: ``div(other, self)``.
     def __rtruediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``other xor self``: ``bitwise_xor(other, self)``.
+    def __rxor__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # ``input[key] = value``, in place: basic, integer-array and boolean-mask indices;
     def __setitem__(self, key: Any, value: Any) -> None: ...  # microtensor/ops/shape.py
     # ``input - other``, computed as ``input + (-other)``.
     def __sub__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # ``input / other``, true division (integers give floats), broadcasting as NumPy does.
     def __truediv__(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # ``input ^ other`` elementwise (bool and integer tensors).
+    def __xor__(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # Record an in-place change of the memory (every view sees it).
     def _bump_version(self) -> None: ...
     # Whether this tensor reads memory that another tensor owns (a view, ``.data``).
@@ -134,10 +154,20 @@ class Tensor:
     def argmin(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/sorting.py
     # The int64 indices that sort ``input`` along ``dim`` (stable).
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor: ...  # microtensor/ops/sorting.py
+    # ``nonzero(input)``: the ``(n, ndim)`` int64 positions of the non-zero entries.
+    def argwhere(self) -> Tensor: ...  # microtensor/ops/masked.py
     # Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``backward`` above).
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None: ...  # microtensor/core/engine.py
     # 0/1 samples, 1 with probability ``input`` (elementwise, in [0, 1]) or ``p``; the
     def bernoulli(self, p: float | None = None, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
+    # ``input & other`` elementwise (bool and integer tensors).
+    def bitwise_and(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # ``~input``: logical not of a bool tensor, bitwise not of an integer one.
+    def bitwise_not(self) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # ``input | other`` elementwise (bool and integer tensors).
+    def bitwise_or(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # ``input ^ other`` elementwise (bool and integer tensors).
+    def bitwise_xor(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # Batched matrix product: (b, n, k) and (b, k, m) give (b, n, m), no broadcasting.
     def bmm(self, mat2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
     # The tensor in bool (non-zero is True; no gradient).
@@ -165,7 +195,9 @@ class Tensor:
     # In place: ``clip`` written into this tensor's memory; returns it.
     def clip_(self, min: Any = None, max: Any = None) -> Tensor: ...  # microtensor/ops/clamp.py
     # A copy with its own memory; one that requires grad stays in the graph.
-    def clone(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    def clone(self, *, memory_format: Any = None) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # The tensor itself when its memory is C-contiguous, else a contiguous copy (in the
+    def contiguous(self, memory_format: Any = None) -> Tensor: ...  # microtensor/ops/layout.py
     # In place: ``copy`` written into this tensor's memory; returns it.
     def copy_(self, src: Any) -> Tensor: ...  # microtensor/ops/shape.py
     # The cosine, elementwise (radians).
@@ -217,8 +249,10 @@ class Tensor:
     def exp2_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # In place: ``exp`` written into this tensor's memory; returns it.
     def exp_(self) -> Tensor: ...  # microtensor/ops/elementwise.py
-    # The tensor repeated along dimensions of size 1 (and new leading ones) to ``sizes``;
-    def expand(self, *sizes: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # A view of the tensor repeated along dimensions of size 1 (and new leading ones) to
+    def expand(self, *sizes: Any) -> Tensor: ...  # microtensor/ops/layout.py
+    # ``input.expand(other.shape)``: a read-only view broadcast to ``other``'s shape.
+    def expand_as(self, other: Tensor) -> Tensor: ...  # microtensor/ops/layout.py
     # ``exp(input) - 1``, elementwise, accurate where ``input`` is small.
     def expm1(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # In place: ``expm1`` written into this tensor's memory; returns it.
@@ -231,12 +265,16 @@ class Tensor:
     def fix_(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # Dimensions ``start_dim`` to ``end_dim`` merged into one.
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor: ...  # microtensor/ops/shape.py
+    # A copy with the order of elements reversed along ``dims`` (an int, list or tuple):
+    def flip(self, *dims: Any) -> Tensor: ...  # microtensor/ops/layout.py
     # The tensor in float32.
     def float(self) -> Tensor: ...  # microtensor/ops/conversion.py
     # The largest integer not above each element (gradient 0).
     def floor(self) -> Tensor: ...  # microtensor/ops/rounding.py
     # In place: ``floor`` written into this tensor's memory; returns it.
     def floor_(self) -> Tensor: ...  # microtensor/ops/rounding.py
+    # Values of ``input`` picked along ``dim`` by ``index`` (int64 or int32, as many
+    def gather(self, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor: ...  # microtensor/ops/gather.py
     # ``input >= other`` elementwise, a bool Tensor.
     def ge(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The outer product of 1-D tensors: (n,) and (m,) give (n, m), ``input[i] * vec2[j]``.
@@ -245,8 +283,12 @@ class Tensor:
     def gt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The tensor in float16.
     def half(self) -> Tensor: ...  # microtensor/ops/conversion.py
+    # The entries of ``input`` at positions ``index`` (a vector of int64/int32; repeats
+    def index_select(self, dim: int, index: Tensor) -> Tensor: ...  # microtensor/ops/masked.py
     # The tensor in int32 (floats truncated toward zero; no gradient).
     def int(self) -> Tensor: ...  # microtensor/ops/conversion.py
+    # Whether the tensor's memory is C-contiguous (a transposed view is not).
+    def is_contiguous(self, memory_format: Any = None) -> bool: ...  # microtensor/ops/layout.py
     # True: microtensor runs on the CPU.
     @property
     def is_cpu(self) -> bool: ...
@@ -288,12 +330,29 @@ class Tensor:
     def log2_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # ``log(softmax(input))`` along ``dim``, computed stably.
     def log_softmax(self, dim: int) -> Tensor: ...  # microtensor/ops/softmax.py
+    # Both non-zero, elementwise; bool.
+    def logical_and(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # Zero, elementwise; bool.
+    def logical_not(self) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # Either non-zero, elementwise; bool.
+    def logical_or(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
+    # Exactly one non-zero, elementwise; bool.
+    def logical_xor(self, other: Any) -> Tensor: ...  # microtensor/ops/bitwise.py
     # ``log(sum(exp(input)))`` over ``dim``, computed stably as
     def logsumexp(self, dim: Any, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # The tensor in int64 (floats truncated toward zero; no gradient).
     def long(self) -> Tensor: ...  # microtensor/ops/conversion.py
     # ``input < other`` elementwise, a bool Tensor.
     def lt(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
+    # The last two dimensions swapped (a batch of matrices transposed): a view.
+    @property
+    def mT(self) -> Tensor: ...
+    # A copy of ``input`` with ``value`` (a number or a 0-d Tensor) where the boolean
+    def masked_fill(self, mask: Tensor, value: Any) -> Tensor: ...  # microtensor/ops/masked.py
+    # In place: ``masked_fill`` written into this tensor's memory; returns it.
+    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor: ...  # microtensor/ops/masked.py
+    # The entries of ``input`` where the boolean ``mask`` is True (both broadcast to
+    def masked_select(self, mask: Tensor) -> Tensor: ...  # microtensor/ops/masked.py
     # ``input @ other`` with NumPy's rules (batch broadcasting, 1-D operands).
     def matmul(self, other: Any) -> Tensor: ...  # microtensor/ops/linalg.py
     # The maximum of all elements; ``(values, indices)`` along ``dim``; or, with a Tensor
@@ -308,6 +367,10 @@ class Tensor:
     def minimum(self, other: Tensor) -> Tensor: ...  # microtensor/ops/clamp.py
     # The matrix product of ``input`` (n, k) and ``mat2`` (k, m): (n, m), no broadcasting.
     def mm(self, mat2: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
+    # ``movedim``'s NumPy name.
+    def moveaxis(self, source: Any, destination: Any) -> Tensor: ...  # microtensor/ops/layout.py
+    # A view with dimension(s) ``source`` moved to position(s) ``destination``; the other
+    def movedim(self, source: Any, destination: Any) -> Tensor: ...  # microtensor/ops/layout.py
     # ``input * other``, elementwise, broadcasting as NumPy does.
     def mul(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # In place: ``mul`` written into this tensor's memory; returns it.
@@ -316,6 +379,8 @@ class Tensor:
     def multinomial(self, num_samples: int, replacement: bool = False, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
     # Matrix-vector product: (n, k) and (k,) give (n,).
     def mv(self, vec: Tensor) -> Tensor: ...  # microtensor/ops/matrix.py
+    # A view of ``length`` elements of dimension ``dim`` from ``start`` (may be negative,
+    def narrow(self, dim: int, start: Any, length: int) -> Tensor: ...  # microtensor/ops/masked.py
     # The number of dimensions.
     @property
     def ndim(self) -> int: ...
@@ -327,6 +392,8 @@ class Tensor:
     def neg_(self) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The number of elements (``numel``'s older name).
     def nelement(self) -> int: ...
+    # The positions of the non-zero entries: an int64 tensor of shape ``(n, input.ndim)``,
+    def nonzero(self, *, as_tuple: bool = False) -> Any: ...  # microtensor/ops/masked.py
     # The vector ``p``-norm over ``dim`` (all elements when None); ``'fro'`` is ``p=2``.
     def norm(self, p: Any = 'fro', dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor: ...  # microtensor/ops/norms.py
     # In place: ``normal_fill`` written into this tensor's memory; returns it.
@@ -353,15 +420,21 @@ class Tensor:
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle: ...
     # ``max(input, 0)``, elementwise, with relu'(0) = 0.
     def relu(self) -> Tensor: ...  # microtensor/ops/elementwise.py
+    # A copy tiled ``sizes[i]`` times along dimension i (NumPy's ``tile``); extra leading
+    def repeat(self, *sizes: Any) -> Tensor: ...  # microtensor/ops/layout.py
     # Start (or stop) recording operations on this leaf; returns the tensor.
     def requires_grad_(self, requires_grad: bool = True) -> Tensor: ...
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def reshape(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # ``input.reshape(other.shape)`` (a view when NumPy can make one, else a copy).
+    def reshape_as(self, other: Tensor) -> Tensor: ...  # microtensor/ops/layout.py
     # Keep this non-leaf tensor's gradient in ``.grad`` after backward (leaves always do).
     def retain_grad(self) -> None: ...
     # True for a non-leaf tensor on which ``retain_grad()`` was called.
     @property
     def retains_grad(self) -> bool: ...
+    # A copy with elements shifted cyclically by ``shifts`` along ``dims`` (over the
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor: ...  # microtensor/ops/layout.py
     # Each element rounded to ``decimals`` places, halves to even (gradient 0).
     def round(self, *, decimals: int = 0) -> Tensor: ...  # microtensor/ops/rounding.py
     # In place: ``round`` written into this tensor's memory; returns it.
@@ -370,6 +443,14 @@ class Tensor:
     def rsqrt(self) -> Tensor: ...  # microtensor/ops/logarithms.py
     # In place: ``rsqrt`` written into this tensor's memory; returns it.
     def rsqrt_(self) -> Tensor: ...  # microtensor/ops/logarithms.py
+    # A copy of ``input`` with ``src`` (a Tensor of ``input``'s dtype, or a number ``value``)
+    def scatter(self, dim: int, index: Tensor, src: Any = None, value: Any = None, *, reduce: str | None = None) -> Tensor: ...  # microtensor/ops/gather.py
+    # In place: ``scatter`` written into this tensor's memory; returns it.
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, value: Any = None, *, reduce: str | None = None) -> Tensor: ...  # microtensor/ops/gather.py
+    # A copy of ``input`` with ``src``'s values added where ``index`` points along ``dim``
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor: ...  # microtensor/ops/gather.py
+    # In place: ``scatter_add`` written into this tensor's memory; returns it.
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor: ...  # microtensor/ops/gather.py
     # The size of each dimension, an ``mt.Size`` (a tuple, as ``torch.Size``).
     @property
     def shape(self) -> Size: ...
@@ -407,6 +488,12 @@ class Tensor:
     def sub_(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # The sum over ``dim`` (an int or several; all elements when None).
     def sum(self, dim: Any = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/reduction.py
+    # Dimensions ``axis0`` and ``axis1`` swapped (a view): ``transpose``'s NumPy name.
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor: ...  # microtensor/ops/layout.py
+    # Dimensions ``dim0`` and ``dim1`` swapped (a view): ``transpose``'s other name.
+    def swapdims(self, dim0: int, dim1: int) -> Tensor: ...  # microtensor/ops/layout.py
+    # A 2-D tensor transposed (a view); a 0-D or 1-D tensor as it is (also a view).
+    def t(self) -> Tensor: ...  # microtensor/ops/layout.py
     # The tangent, elementwise (radians).
     def tan(self) -> Tensor: ...  # microtensor/ops/trigonometry.py
     # In place: ``tan`` written into this tensor's memory; returns it.
@@ -437,6 +524,8 @@ class Tensor:
     def type(self, dtype: Any = None, non_blocking: bool = False) -> Any: ...  # microtensor/ops/conversion.py
     # The tensor in ``other``'s dtype.
     def type_as(self, other: Tensor) -> Tensor: ...  # microtensor/ops/conversion.py
+    # The slices along ``dim``, each a view with that dimension removed.
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]: ...  # microtensor/ops/masked.py
     # In place: ``uniform`` written into this tensor's memory; returns it.
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor: ...  # microtensor/ops/sampling.py
     # A dimension of size 1 inserted at ``dim``.
@@ -445,6 +534,8 @@ class Tensor:
     def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: float | None = None, keepdims: bool | None = None) -> Tensor: ...  # microtensor/ops/statistics.py
     # The same elements in ``shape`` (one size may be -1): ``x.reshape(2, 3)`` or ``(2, 3)``.
     def view(self, *shape: Any) -> Tensor: ...  # microtensor/ops/shape.py
+    # ``input.view(other.shape)``: a view with ``other``'s shape (same number of elements).
+    def view_as(self, other: Tensor) -> Tensor: ...  # microtensor/ops/layout.py
     # ``x.where(condition, y)``: ``where(condition, x, y)`` (PyTorch's method order).
     def where(self, condition: Tensor, other: Any) -> Tensor: ...  # microtensor/ops/join.py
     # In place: ``zero`` written into this tensor's memory; returns it.

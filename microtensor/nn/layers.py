@@ -1,5 +1,5 @@
-"""Layers: ``Linear``, ``Conv2d``, ``MaxPool2d``, ``ReLU``, ``Flatten``, ``Sequential``,
-``CrossEntropyLoss``, with PyTorch's names, parameter layouts and default initialisation.
+"""Layers: ``Linear``, ``MaxPool2d``, ``ReLU``, ``Flatten``, ``Sequential``,
+with PyTorch's names, parameter layouts and default initialisation.
 
 Each layer keeps its hyperparameters and parameters; the maths is ``nn.functional``'s.
 Default initialisation (PyTorch's ``reset_parameters``): the weight gets
@@ -83,54 +83,6 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
-
-
-class Conv2d(Module):
-    """2-D cross-correlation over ``(N, C_in, H, W)`` inputs (``F.conv2d``).
-
-    Shapes: ``weight`` is ``(out_channels, in_channels, kH, kW)``, ``bias``
-    ``(out_channels,)``; the output is ``(N, out_channels, H_out, W_out)`` with
-    ``H_out = (H + 2 * padding - kH) // stride + 1`` (and likewise W_out).
-    """
-
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: int | tuple[int, int],
-        stride: int | tuple[int, int] = 1,
-        padding: int | tuple[int, int] = 0,
-        bias: bool = True,
-        *,
-        dtype: Any = None,
-        generator: np.random.Generator | None = None,
-    ) -> None:
-        super().__init__()
-        self.in_channels = _positive(in_channels, "in_channels", "Conv2d")
-        self.out_channels = _positive(out_channels, "out_channels", "Conv2d")
-        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", minimum=1)
-        self.stride = pair(stride, "stride", "Conv2d", minimum=1)
-        self.padding = pair(padding, "padding", "Conv2d", minimum=0)
-        dtype = _float_dtype(dtype, "Conv2d")
-        shape = (self.out_channels, self.in_channels, *self.kernel_size)
-        self.weight = Parameter(np.empty(shape, dtype))
-        self.bias = Parameter(np.empty(self.out_channels, dtype)) if bias else None
-        self.reset_parameters(generator)
-
-    def reset_parameters(self, generator: np.random.Generator | None = None) -> None:
-        _reset(self.weight, self.bias, generator)
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding)
-
-    def extra_repr(self) -> str:
-        text = (
-            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}"
-        )
-        if self.padding != (0, 0):
-            text += f", padding={self.padding}"
-        return text if self.bias is not None else text + ", bias=False"
 
 
 class MaxPool2d(Module):
@@ -240,30 +192,4 @@ class Sequential(Module):
         return input
 
 
-_REDUCTIONS = ("mean", "sum", "none")
-
-
-class CrossEntropyLoss(Module):
-    """``F.cross_entropy(input, target)``: log-softmax over dim 1 and the negative
-    log-likelihood of integer class targets.
-
-    Shapes: ``input`` ``(N, C)``, ``target`` ``(N,)`` with values in ``[0, C)`` (or
-    ``ignore_index``); the output is a scalar (``mean``, ``sum``) or ``(N,)`` (``none``).
-    """
-
-    def __init__(self, *, ignore_index: int = -100, reduction: str = "mean") -> None:
-        super().__init__()
-        if reduction not in _REDUCTIONS:
-            raise ValueError(
-                f"{reduction} is not a valid value for reduction (expected one of {_REDUCTIONS})"
-            )
-        self.ignore_index = ignore_index
-        self.reduction = reduction
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return F.cross_entropy(
-            input, target, reduction=self.reduction, ignore_index=self.ignore_index
-        )
-
-
-__all__ = ["Conv2d", "CrossEntropyLoss", "Flatten", "Linear", "MaxPool2d", "ReLU", "Sequential"]
+__all__ = ["Flatten", "Linear", "MaxPool2d", "ReLU", "Sequential"]

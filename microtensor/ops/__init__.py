@@ -1,4 +1,4 @@
-"""The ops: primitives (one ``Function`` class each) and the public ops declared on them.
+"""The ops: primitives (one ``Primitive`` class each) and the public ops declared on them.
 
 Each file holds one family: its primitives first, then its public ops, each declared
 once in the op table with ``@public`` (``table.py``). Importing this package registers
@@ -19,13 +19,23 @@ every primitive and gives ``Tensor`` its methods.
 * ``norms.py``:       Norm; norm
 * ``products.py``:    Prod, ProdOthers, Cumsum; prod, cumsum
 * ``sorting.py``:     sort, argsort, topk, argmin
+* ``bitwise.py``:     & | ^ ~: bitwise_and, ..., logical_and, logical_or, logical_not
 * ``logical.py``:     all, any, count_nonzero, isnan, isinf, isfinite, isclose, allclose, equal
-* ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint; reshape, ...
+* ``shape.py``:       Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint, IndexPut;
+  reshape, view, permute, transpose, x[index], x[index] = value, ...
+* ``layout.py``:      Expand, Flip, Roll, Contiguous; expand, t, movedim, flip, roll, repeat, ...
+* ``gather.py``:      Gather, GatherAdjoint, Scatter; gather, scatter, scatter_add
+* ``masked.py``:      narrow, unbind, index_select, masked_fill, masked_select, nonzero
 * ``linalg.py``:      MatMul; matmul, linear
 * ``softmax.py``:     LogSoftmax; log_softmax, softmax
 * ``conv.py``:        Conv2d, ConvTranspose2d, Conv2dWeight; conv2d
+* ``convolutions.py``: conv2d (dilation, groups, 'same'), conv1d, conv_transpose2d
 * ``pool.py``:        MaxPool2d, PoolGather, PoolScatter; max_pool2d
-* ``loss.py``:        CrossEntropy, CrossEntropyGrad; cross_entropy
+* ``avgpool.py``:     avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d (compositions)
+* ``loss.py``:        CrossEntropy, CrossEntropyGrad (the fused plain cross-entropy)
+* ``losses.py``:      mse_loss, l1_loss, smooth_l1_loss, huber_loss, binary_cross_entropy,
+  binary_cross_entropy_with_logits, kl_div
+* ``classification.py``: nll_loss, cross_entropy (weights, label smoothing, probability targets)
 * ``creation.py``:    tensor, as_tensor, from_numpy, zeros, ones, full, empty, eye, arange, ...
 * ``sampling.py``:    rand, randn, randint, randperm, normal, bernoulli, multinomial, uniform_
 * ``join.py``:        Cat, Where, Triangle; cat, stack, split, chunk, where, tril, triu, meshgrid
@@ -40,19 +50,27 @@ window geometry for conv and pool), ``table.py`` (the op table).
 from microtensor.ops import (
     activation,
     arithmetic,
+    avgpool,
+    bitwise,
     clamp,
+    classification,
     conv,
     conversion,
+    convolutions,
     creation,
     dropout,
     einsum,
     elementwise,
     embedding,
+    gather,
     join,
+    layout,
     linalg,
     logarithms,
     logical,
     loss,
+    losses,
+    masked,
     matrix,
     normalization,
     norms,
@@ -74,8 +92,10 @@ from microtensor.ops.table import TABLE
 table.bind_tensor_methods()
 
 __all__ = [
-    "TABLE", "activation", "arithmetic", "clamp", "conv", "conversion", "creation", "dropout",
-    "einsum", "elementwise", "embedding", "join", "linalg", "logarithms", "logical", "loss",
-    "matrix", "normalization", "norms", "pool", "power", "products", "reduction", "rounding",
-    "sampling", "shape", "softmax", "sorting", "statistics", "table", "trigonometry",
+    "TABLE", "activation", "arithmetic", "avgpool", "bitwise", "clamp", "classification",
+    "conv", "conversion", "convolutions", "creation", "dropout", "einsum", "elementwise",
+    "embedding", "gather", "join", "layout", "linalg", "logarithms", "logical", "loss",
+    "losses", "masked", "matrix", "normalization", "norms", "pool", "power", "products",
+    "reduction", "rounding", "sampling", "shape", "softmax", "sorting", "statistics", "table",
+    "trigonometry",
 ]  # fmt: skip

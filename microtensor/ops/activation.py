@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.inplace import modify_in_place
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arithmetic import Mul
@@ -40,7 +40,7 @@ def _normal_pdf(x: Tensor) -> Tensor:
     return Exp.apply(x * x * -0.5) * _INV_SQRT_2PI
 
 
-class NormalCdf(Function):
+class NormalCdf(Primitive):
     """``Phi(x) = (1 + erf(x / sqrt(2))) / 2``, the standard normal CDF. d/dx = phi(x).
 
     A primitive because NumPy has no ``erf`` (``math.erf`` is applied elementwise).
@@ -57,7 +57,7 @@ class NormalCdf(Function):
         return grad_output * _normal_pdf(x)
 
 
-class Gelu(Function):
+class Gelu(Primitive):
     """``gelu(x) = x * Phi(x)``. d/dx = Phi(x) + x * phi(x).
 
     Fused: ``erf`` is not a NumPy function, and one node is cheaper than the six of
@@ -75,7 +75,7 @@ class Gelu(Function):
         return grad_output * (NormalCdf.apply(x) + x * _normal_pdf(x))
 
 
-class GeluTanh(Function):
+class GeluTanh(Primitive):
     """``0.5 x (1 + tanh(u))`` with ``u = sqrt(2/pi) (x + 0.044715 x^3)`` (PyTorch's
     ``approximate='tanh'``). d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) du/dx, t = tanh(u),
     du/dx = sqrt(2/pi) (1 + 3 * 0.044715 x^2).
@@ -98,7 +98,7 @@ class GeluTanh(Function):
         return grad_output * ((t + 1) * 0.5 + x * (1 - t * t) * slope * 0.5)
 
 
-class LeakyRelu(Function):
+class LeakyRelu(Primitive):
     """``x`` where ``x > 0``, else ``negative_slope * x``. d/dx = 1 or ``negative_slope``
     (``negative_slope`` at 0, as PyTorch).
 
@@ -116,7 +116,7 @@ class LeakyRelu(Function):
         return Mul.apply(grad_output, ctx.slopes)
 
 
-class Elu(Function):
+class Elu(Primitive):
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``. d/dx = 1, or
     ``alpha * exp(x)`` (``alpha`` at 0, as PyTorch).
 
@@ -140,7 +140,7 @@ class Elu(Function):
         return grad_output * (slope + (1 - negative))
 
 
-class Softplus(Function):
+class Softplus(Primitive):
     """``log(1 + exp(beta x)) / beta``, and ``x`` itself where ``beta x > threshold``.
     d/dx = sigmoid(beta x), or 1 above the threshold.
 

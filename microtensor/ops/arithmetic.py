@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.shape import sum_to
 from microtensor.ops.table import public
@@ -40,7 +40,7 @@ def _broadcast_error(op: str, a: Any, b: Any) -> RuntimeError:
     )
 
 
-class Add(Function):
+class Add(Primitive):
     """``a + b``. d/da = 1, d/db = 1 (summed back over broadcast dimensions)."""
 
     @staticmethod
@@ -61,7 +61,7 @@ class Add(Function):
         )
 
 
-class Mul(Function):
+class Mul(Primitive):
     """``a * b``. d/da = b, d/db = a."""
 
     @staticmethod
@@ -82,7 +82,7 @@ class Mul(Function):
         )
 
 
-class Div(Function):
+class Div(Primitive):
     """``a / b``. d/da = 1/b, d/db = -a/b**2."""
 
     @staticmethod
@@ -105,7 +105,7 @@ class Div(Function):
         return grad_a, grad_b
 
 
-class Neg(Function):
+class Neg(Primitive):
     """``-x``. d/dx = -1."""
 
     @staticmethod
@@ -117,7 +117,7 @@ class Neg(Function):
         return Neg.apply(grad_output)
 
 
-class Pow(Function):
+class Pow(Primitive):
     """``x ** p`` for a constant number ``p``. d/dx = p * x ** (p - 1)."""
 
     @staticmethod

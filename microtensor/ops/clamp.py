@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arithmetic import Mul, _broadcast_error
 from microtensor.ops.dtype_rules import result_dtype
@@ -38,7 +38,7 @@ def _routed(grad_output: Tensor, share: np.ndarray | None, shape: tuple[int, ...
     return sum_to(Mul.apply(grad_output, share), shape)
 
 
-class Clamp(Function):
+class Clamp(Primitive):
     """``minimum(maximum(x, min), max)``; ``min``/``max`` are arrays, numbers or None.
 
     d/dx = 1 where min <= x <= max; d/dmin = 1 where x < min < max; d/dmax = 1 where
@@ -77,7 +77,7 @@ def _shares(larger: np.ndarray, ties: np.ndarray, dtype: np.dtype) -> np.ndarray
     return np.where(ties, 0.5, larger).astype(dtype if dtype.kind == "f" else np.float64)
 
 
-class Maximum(Function):
+class Maximum(Primitive):
     """``max(a, b)`` elementwise (NaN propagates). d/da = 1 where a > b, 1/2 at a tie."""
 
     @staticmethod
@@ -100,7 +100,7 @@ class Maximum(Function):
         )
 
 
-class Minimum(Function):
+class Minimum(Primitive):
     """``min(a, b)`` elementwise (NaN propagates). d/da = 1 where a < b, 1/2 at a tie."""
 
     @staticmethod
@@ -117,7 +117,7 @@ class Minimum(Function):
     backward = staticmethod(Maximum.backward)
 
 
-class Lerp(Function):
+class Lerp(Primitive):
     """``start + weight * (end - start)``, computed as PyTorch does for accuracy near
     ``weight = 1`` (``end - (end - start) * (1 - weight)`` where ``|weight| >= 0.5``).
 

@@ -30,11 +30,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import Pair, pair
 from microtensor.ops.reduction import Sum
-from microtensor.ops.table import public
 from microtensor.ops.windows import check_4d, check_geometry, pad2d
 
 
@@ -84,7 +83,7 @@ def conv_transpose2d_array(
     return buffer[:size].reshape(n, channels, hp, wp)[:, :, ph : ph + h, pw : pw + w]
 
 
-class Conv2d(Function):
+class Conv2d(Primitive):
     """``y = conv2d(x, w) + b`` (NCHW; x: (N, C, H, W), w: (O, C, kh, kw), b: (O,) or None).
 
     Output (N, O, OH, OW) with ``OH = (H + 2*ph - kh) // sh + 1`` (and OW alike).
@@ -125,7 +124,7 @@ class Conv2d(Function):
         return grad_x, grad_w, grad_b
 
 
-class ConvTranspose2d(Function):
+class ConvTranspose2d(Primitive):
     """``dx = conv_transpose2d(g, w)``: the adjoint of ``conv2d`` in its input.
 
     g: (N, O, OH, OW), w: (O, C, kh, kw), output (N, C, *output_size). Computed as
@@ -157,7 +156,7 @@ class ConvTranspose2d(Function):
         )
 
 
-class Conv2dWeight(Function):
+class Conv2dWeight(Primitive):
     """``dw = conv2d_weight(x, g)``: the adjoint of ``conv2d`` in its weight.
 
     x: (N, C, H, W), g: (N, O, OH, OW), output (O, C, kh, kw)::
@@ -199,12 +198,14 @@ class Conv2dWeight(Function):
 # ----- the public op ----------------------------------------------------------------
 
 
-@public(methods=(), functional=True)
 def conv2d(
     input: Tensor, weight: Tensor, bias: Tensor | None = None,
     stride: int | Pair = 1, padding: int | Pair = 0,
 ) -> Tensor:
     """2-D convolution of ``input`` (N, C, H, W) with ``weight`` (O, C, kh, kw), as PyTorch's.
+
+    The fused fast path of ``F.conv2d`` (declared in ``ops/convolutions.py``, which adds
+    dilation, groups and string paddings).
 
     Output (N, O, OH, OW), ``OH = floor((H + 2 * padding - kh) / stride) + 1``.
     """

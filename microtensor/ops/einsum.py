@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.table import public
 
@@ -47,7 +47,7 @@ def _sizes(terms: list[str], shapes: list[tuple[int, ...]]) -> dict[str, int]:
     return sizes
 
 
-class Einsum(Function):
+class Einsum(Primitive):
     """``numpy.einsum(equation, *operands)`` for an explicit equation without ``...``.
 
     d/d(operand k) = einsum(output gradient, other operands -> subscripts of k) (see the

@@ -14,13 +14,13 @@ import numpy as np
 
 from microtensor.core import device as _device
 from microtensor.core import dtypes
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arithmetic import Mul
 from microtensor.ops.table import public
 
 
-class Exp(Function):
+class Exp(Primitive):
     """``exp(x)``. d/dx = exp(x), the output itself."""
 
     @staticmethod
@@ -35,7 +35,7 @@ class Exp(Function):
         return grad_output * output
 
 
-class Log(Function):
+class Log(Primitive):
     """``log(x)``. d/dx = 1 / x."""
 
     @staticmethod
@@ -49,7 +49,7 @@ class Log(Function):
         return grad_output / x
 
 
-class Abs(Function):
+class Abs(Primitive):
     """``|x|``. d/dx = sign(x) (0 at 0, as PyTorch)."""
 
     @staticmethod
@@ -63,7 +63,7 @@ class Abs(Function):
         return grad_output * sign
 
 
-class Tanh(Function):
+class Tanh(Primitive):
     """``tanh(x)``. d/dx = 1 - tanh(x)**2, from the output."""
 
     @staticmethod
@@ -78,7 +78,7 @@ class Tanh(Function):
         return grad_output * (1 - output * output)
 
 
-class Sigmoid(Function):
+class Sigmoid(Primitive):
     """``1 / (1 + exp(-x))``, computed without overflow. d/dx = s * (1 - s)."""
 
     @staticmethod
@@ -95,7 +95,7 @@ class Sigmoid(Function):
         return grad_output * (output * (1 - output))
 
 
-class Relu(Function):
+class Relu(Primitive):
     """``max(x, 0)``. d/dx = 1 where x > 0 and 0 elsewhere (relu'(0) = 0, as PyTorch).
 
     The mask is saved as a constant: the second derivative is 0 away from the kink.
@@ -111,7 +111,7 @@ class Relu(Function):
         return Mul.apply(grad_output, ctx.mask)
 
 
-class Cast(Function):
+class Cast(Primitive):
     """``x.to(dtype)``. The gradient is cast back to the input's dtype."""
 
     @staticmethod
@@ -210,8 +210,9 @@ def to(
 
 
 @public()
-def clone(input: Tensor) -> Tensor:
-    """A copy with its own memory; one that requires grad stays in the graph."""
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy with its own memory; one that requires grad stays in the graph.
+    ``memory_format`` is accepted and ignored (the copy keeps the input's layout)."""
     if input.requires_grad:
         return Mul.apply(input, 1)
     return Tensor._make(input._array.copy())

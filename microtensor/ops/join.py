@@ -15,14 +15,14 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index
 from microtensor.ops.shape import sum_to
 from microtensor.ops.table import public
 
 
-class Cat(Function):
+class Cat(Primitive):
     """``concatenate(xs, dim)``. d/dx_i = the slice of g at x_i's place along ``dim``."""
 
     @staticmethod
@@ -40,7 +40,7 @@ class Cat(Function):
         return tuple(grads)
 
 
-class Where(Function):
+class Where(Primitive):
     """``condition ? x : y``, broadcast. d/dx = g where the condition holds (0 elsewhere),
     d/dy = g where it does not, each summed back to its input's shape."""
 
@@ -61,7 +61,7 @@ class Where(Function):
         )
 
 
-class Triangle(Function):
+class Triangle(Primitive):
     """The lower (``upper=False``) or upper triangle of the last two dimensions, from
     ``diagonal`` on; zeros elsewhere. Linear and self-adjoint: d/dx = the same triangle of g."""
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.shape import Permute, Reshape, sum_to, transpose
 from microtensor.ops.table import public
@@ -21,7 +21,7 @@ def _swap_last(t: Tensor) -> Tensor:
     return Permute.apply(t, tuple(dims))
 
 
-class MatMul(Function):
+class MatMul(Primitive):
     """``a @ b`` as ``numpy.matmul``.
 
     For 2-D and batched operands C = A B gives dA = dC B^T and dB = A^T dC, summed over

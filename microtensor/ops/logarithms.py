@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arithmetic import Div, Mul
 from microtensor.ops.dtype_rules import as_floating
@@ -24,7 +24,7 @@ LN2 = math.log(2.0)
 LN10 = math.log(10.0)
 
 
-class Log10(Function):
+class Log10(Primitive):
     """``log10(x)``. d/dx = 1 / (x ln 10)."""
 
     @staticmethod
@@ -39,7 +39,7 @@ class Log10(Function):
         return grad_output / (x * LN10)
 
 
-class Log2(Function):
+class Log2(Primitive):
     """``log2(x)``. d/dx = 1 / (x ln 2)."""
 
     @staticmethod
@@ -54,7 +54,7 @@ class Log2(Function):
         return grad_output / (x * LN2)
 
 
-class Log1p(Function):
+class Log1p(Primitive):
     """``log(1 + x)``, accurate for small ``x``. d/dx = 1 / (1 + x)."""
 
     @staticmethod
@@ -69,7 +69,7 @@ class Log1p(Function):
         return grad_output / (x + 1)
 
 
-class Expm1(Function):
+class Expm1(Primitive):
     """``exp(x) - 1``, accurate for small ``x``. d/dx = exp(x) = output + 1."""
 
     @staticmethod
@@ -84,7 +84,7 @@ class Expm1(Function):
         return grad_output * (output + 1)
 
 
-class Exp2(Function):
+class Exp2(Primitive):
     """``2 ** x``. d/dx = 2 ** x * ln 2, from the output."""
 
     @staticmethod
@@ -99,7 +99,7 @@ class Exp2(Function):
         return grad_output * (output * LN2)
 
 
-class Rsqrt(Function):
+class Rsqrt(Primitive):
     """``1 / sqrt(x)``. d/dx = -x ** -1.5 / 2 = -output ** 3 / 2, from the output."""
 
     @staticmethod

@@ -23,11 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.shape import Reshape, sum_to
 from microtensor.ops.softmax import LogSoftmax, shifted_exp
-from microtensor.ops.table import public
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -40,7 +39,7 @@ def target_index(target: np.ndarray) -> tuple[np.ndarray, ...]:
     return grids[0], target, *grids[1:]
 
 
-class CrossEntropy(Function):
+class CrossEntropy(Primitive):
     """``cross_entropy(x, target)``: x (N, C, ...) float, target (N, ...) int -> loss.
 
     The loss is a scalar for ``'mean'`` and ``'sum'``, of the target's shape for
@@ -87,7 +86,7 @@ class CrossEntropy(Function):
         )
 
 
-class CrossEntropyGrad(Function):
+class CrossEntropyGrad(Primitive):
     """``(softmax(x) - onehot(target)) * (g * weight)``: the gradient of ``CrossEntropy``.
 
     x: (N, C, ...), g: a scalar or (N, ...), index: ``target_index(target)`` for class
@@ -137,11 +136,13 @@ class CrossEntropyGrad(Function):
         return grad_logits, grad_grad
 
 
-@public(methods=(), function=False, functional=True)
 def cross_entropy(
     input: Tensor, target: Any, reduction: str = "mean", ignore_index: int = -100
 ) -> Tensor:
     """Softmax cross-entropy of logits ``input`` (N, C) or (C,) against class indices.
+
+    The fast path of ``F.cross_entropy`` (``ops/classification.py``, which declares the
+    public op): integer targets, no class weights, no label smoothing.
 
     ``target`` holds integers in [0, C) (or ``ignore_index``), shape (N,) (or () for a
     (C,) input; (N, d1, ...) for an (N, C, d1, ...) input).

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import reduce_dims
 from microtensor.ops.arithmetic import Pow
@@ -47,7 +47,7 @@ def _vector_norm(x: np.ndarray, p: float, dim: tuple[int, ...] | None) -> np.nda
     return np.sum(magnitude**p, axis=dim, keepdims=True) ** (1 / p)
 
 
-class Norm(Function):
+class Norm(Primitive):
     """``||x||_p`` over ``dim`` (a tuple of axes, None: all). With ``n`` the norm,
     d/dx = sign(x) * |x|**(p-1) / n**(p-1), with PyTorch's conventions at 0 (see the
     module docstring); for ``p = +-inf`` the gradient goes to the extreme elements."""

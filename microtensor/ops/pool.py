@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import Pair, pair
 from microtensor.ops.table import public
@@ -113,7 +113,7 @@ def _select(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = None)
     return result.view(values.dtype)
 
 
-class MaxPool2d(Function):
+class MaxPool2d(Primitive):
     """``y = max_pool2d(x)``: x (N, C, H, W) -> (N, C, OH, OW), OH = (H + 2p - k) // s + 1.
 
     dy/dx routes each output gradient to the first maximum of its window:
@@ -133,7 +133,7 @@ class MaxPool2d(Function):
         return PoolScatter.apply(grad_output, routes=ctx.routes)
 
 
-class PoolGather(Function):
+class PoolGather(Primitive):
     """``y = x`` read at ``routes``: (N, C, H, W) -> (N, C, OH, OW). Its adjoint is PoolScatter."""
 
     @staticmethod
@@ -153,7 +153,7 @@ class PoolGather(Function):
         return PoolScatter.apply(grad_output, routes=ctx.routes)
 
 
-class PoolScatter(Function):
+class PoolScatter(Primitive):
     """Zeros of the pooled input's shape with ``g`` added at ``routes``. Adjoint of PoolGather.
 
     g: (N, C, OH, OW) -> (N, C, H, W). One masked write per kernel offset into the view

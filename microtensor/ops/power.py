@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arithmetic import Mul, Pow
 from microtensor.ops.dtype_rules import result_dtype
@@ -51,7 +51,7 @@ def _masked(value: Tensor, live: np.ndarray) -> Tensor:
     return value if live.all() else Mul.apply(value, live)
 
 
-class Power(Function):
+class Power(Primitive):
     """``base ** exponent`` with ``numpy.power``'s values; either may be a number.
 
     d/dbase = exponent * base ** (exponent - 1) (0 where exponent == 0);

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index, keepdim_arg
 from microtensor.ops.reduction import Sum
@@ -33,7 +33,7 @@ def _others(x: np.ndarray, axis: int) -> np.ndarray:
     return prefix * np.flip(suffix, axis=axis)
 
 
-class ProdOthers(Function):
+class ProdOthers(Primitive):
     """``out_i = prod_{j != i} x_j`` along ``dim``: the gradient of ``prod``.
 
     d out_i / d x_k = prod_{j not in {i, k}} x_j for k != i (0 for k = i). Its backward
@@ -66,7 +66,7 @@ class ProdOthers(Function):
         return Permute.apply(total, tuple(int(a) for a in back))
 
 
-class Prod(Function):
+class Prod(Primitive):
     """The product along one ``dim``. d/dx_i = prod_{j != i} x_j (``ProdOthers``)."""
 
     @staticmethod
@@ -84,7 +84,7 @@ class Prod(Function):
         return grad_output * ProdOthers.apply(x, dim=ctx.dim)
 
 
-class Cumsum(Function):
+class Cumsum(Primitive):
     """Running sums along ``dim`` (from the end when ``reverse``). Its adjoint is the
     running sum the other way: d/dx_k sum_i g_i y_i = sum_{i >= k} g_i."""
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import MaxMin, Tensor
 from microtensor.ops.arguments import dim_index, keepdim_arg, normalize_dims
 from microtensor.ops.clamp import maximum, minimum
@@ -26,7 +26,7 @@ def _kept_shape(shape: tuple[int, ...], dim: tuple[int, ...] | None) -> tuple[in
     return tuple(1 if i in dim else size for i, size in enumerate(shape))
 
 
-class Sum(Function):
+class Sum(Primitive):
     """Sum over ``dim`` (all elements if None). d/dx = 1: the gradient is broadcast back."""
 
     @staticmethod
@@ -46,7 +46,7 @@ class Sum(Function):
         return BroadcastTo.apply(grad_output, ctx.input_shape)
 
 
-class Max(Function):
+class Max(Primitive):
     """Max over one ``dim``, or over all elements when ``dim`` is None.
 
     The gradient goes, as in PyTorch, to the index that ``max(dim)`` returns (the first

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.table import public
 
@@ -23,7 +23,7 @@ def _zeros(grad_output: Tensor) -> Tensor:
     return Tensor._make(np.zeros_like(grad_output._array))
 
 
-class Sign(Function):
+class Sign(Primitive):
     """``sign(x)``: -1, 0 or 1. d/dx = 0 (also at 0, as PyTorch)."""
 
     @staticmethod
@@ -35,7 +35,7 @@ class Sign(Function):
         return _zeros(grad_output)
 
 
-class Floor(Function):
+class Floor(Primitive):
     """The largest integer not above ``x``. d/dx = 0 (also at integers, as PyTorch)."""
 
     @staticmethod
@@ -47,7 +47,7 @@ class Floor(Function):
         return _zeros(grad_output)
 
 
-class Ceil(Function):
+class Ceil(Primitive):
     """The smallest integer not below ``x``. d/dx = 0 (also at integers, as PyTorch)."""
 
     @staticmethod
@@ -59,7 +59,7 @@ class Ceil(Function):
         return _zeros(grad_output)
 
 
-class Round(Function):
+class Round(Primitive):
     """``x`` rounded to ``decimals`` places, halves to even (``np.round``, as PyTorch).
 
     d/dx = 0 (also at the halves, as PyTorch).
@@ -74,7 +74,7 @@ class Round(Function):
         return _zeros(grad_output)
 
 
-class Trunc(Function):
+class Trunc(Primitive):
     """``x`` rounded towards 0. d/dx = 0 (also at integers, as PyTorch)."""
 
     @staticmethod
@@ -89,7 +89,7 @@ class Trunc(Function):
 # ----- the public ops ---------------------------------------------------------------
 
 
-def _rounding(name: str, function: type[Function], input: Tensor, **params: int) -> Tensor:
+def _rounding(name: str, function: type[Primitive], input: Tensor, **params: int) -> Tensor:
     """``function`` of a float ``input``; a copy of an integer one (already whole)."""
     if input.dtype.kind == "b":
         raise NotImplementedError(f"{name}: not implemented for bool tensors (as PyTorch)")

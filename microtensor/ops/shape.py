@@ -1,5 +1,6 @@
-"""Shape: the primitives Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint and the
-ops reshape, view, flatten, permute, transpose, unsqueeze, squeeze, expand, ``x[index]``.
+"""Shape: the primitives Reshape, Permute, BroadcastTo, SumTo, Index, IndexAdjoint, IndexPut
+and the ops reshape, view, flatten, permute, transpose, unsqueeze, squeeze, ``x[index]``,
+``x[index] = value``, fill_, zero_, copy_ (expand and the other layout ops: ``layout.py``).
 
 Each pair is closed under backward: the gradient of ``reshape`` is a ``reshape``, of
 ``permute`` the inverse ``permute``, of ``broadcast_to`` a ``sum_to`` and back, of
@@ -13,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.inplace import modify_in_place
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index, shape_args
 from microtensor.ops.table import public
 
 
-class Reshape(Function):
+class Reshape(Primitive):
     """``x.reshape(shape)``. The gradient is reshaped back. A view when NumPy can make one."""
 
     creates_view = True
@@ -35,7 +36,7 @@ class Reshape(Function):
         return Reshape.apply(grad_output, ctx.input_shape), None
 
 
-class Permute(Function):
+class Permute(Primitive):
     """``x.transpose(dims)``. The gradient is permuted by the inverse permutation. A view."""
 
     creates_view = True
@@ -53,7 +54,7 @@ class Permute(Function):
         return Permute.apply(grad_output, tuple(inverse)), None
 
 
-class BroadcastTo(Function):
+class BroadcastTo(Primitive):
     """``x`` repeated along broadcast axes up to ``shape``. Its adjoint is ``SumTo``.
 
     The result is a new array, not ``np.broadcast_to``'s read-only view: that view costs
@@ -72,7 +73,7 @@ class BroadcastTo(Function):
         return SumTo.apply(grad_output, ctx.input_shape), None
 
 
-class SumTo(Function):
+class SumTo(Primitive):
     """Sum ``x`` down to ``shape``, undoing NumPy broadcasting: the adjoint of ``BroadcastTo``.
 
     Leading axes that broadcasting added are summed away; axes where ``shape`` has 1
@@ -99,7 +100,7 @@ def sum_to(tensor: Tensor, shape: tuple[int, ...]) -> Tensor:
     return tensor if tensor.shape == shape else SumTo.apply(tensor, shape)
 
 
-class Index(Function):
+class Index(Primitive):
     """``x[index]`` for basic and integer-array indices. The adjoint is ``IndexAdjoint``.
 
     A view for basic indices (ints, slices, None, Ellipsis), a copy for arrays, as NumPy's.
@@ -118,7 +119,7 @@ class Index(Function):
         return IndexAdjoint.apply(grad_output, ctx.index, ctx.input_shape), None
 
 
-class IndexAdjoint(Function):
+class IndexAdjoint(Primitive):
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up).
 
     The adjoint of ``Index``: <x[index], g> = <x, index_adjoint(g)>. Its own gradient
@@ -139,7 +140,7 @@ class IndexAdjoint(Function):
         return Index.apply(grad_output, ctx.index), None, None
 
 
-class IndexPut(Function):
+class IndexPut(Primitive):
     """``x`` with ``value`` written at ``index`` (broadcast to ``x[index]``'s shape).
 
     The out-of-place form of ``x[index] = value``. d/dx = g with zeros at ``index`` (those
@@ -236,30 +237,6 @@ def squeeze(input: Tensor, dim: int | None = None) -> Tensor:
         kept = input.ndim == 0 or input.shape[d] != 1
         shape = input.shape if kept else input.shape[:d] + input.shape[d + 1 :]
     return input if shape == input.shape else Reshape.apply(input, shape)
-
-
-@public(function=False)
-def expand(input: Tensor, *sizes: Any) -> Tensor:
-    """The tensor repeated along dimensions of size 1 (and new leading ones) to ``sizes``;
-    -1 keeps a size."""
-    sizes = shape_args(sizes)
-    lead = len(sizes) - input.ndim
-    if lead < 0:
-        raise RuntimeError(
-            f"expand: the number of sizes provided ({len(sizes)}) must be greater or "
-            f"equal to the number of dimensions in the tensor ({input.ndim})"
-        )
-    shape = tuple(
-        input.shape[i - lead] if size == -1 and i >= lead else size for i, size in enumerate(sizes)
-    )
-    try:
-        np.broadcast_shapes(input.shape, shape)
-    except ValueError:
-        raise RuntimeError(
-            f"expand: the expanded size {list(sizes)} must match the existing size "
-            f"{list(input.shape)} at every non-singleton dimension"
-        ) from None
-    return input if shape == input.shape else BroadcastTo.apply(input, shape)
 
 
 def _index_part(part: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index
 from microtensor.ops.elementwise import Exp
@@ -27,7 +27,7 @@ def shifted_exp(x: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return shifted, exp, exp.sum(axis=dim, keepdims=True)
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Primitive):
     """y = x - max(x) - log(sum(exp(x - max(x)))) along ``dim``.
 
     dy/dx applied to g: g - softmax(x) * sum(g), with softmax(x) = exp(y) taken from the

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import dtypes
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import keepdim_arg, reduce_dims
 from microtensor.ops.elementwise import Exp, Log
@@ -27,7 +27,7 @@ from microtensor.ops.shape import Reshape
 from microtensor.ops.table import public
 
 
-class Amax(Function):
+class Amax(Primitive):
     """The maximum over ``dim`` (a tuple of axes, None: all). As PyTorch's ``amax``, the
     gradient is shared equally among tied maxima: d/dx_i = [x_i = max] / #ties.
 

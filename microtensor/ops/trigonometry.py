@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from microtensor.core.function import Context, Function
+from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
 from microtensor.ops.dtype_rules import as_floating
 from microtensor.ops.table import public
 
 
-class Sin(Function):
+class Sin(Primitive):
     """``sin(x)``. d/dx = cos(x)."""
 
     @staticmethod
@@ -29,7 +29,7 @@ class Sin(Function):
         return grad_output * Cos.apply(x)
 
 
-class Cos(Function):
+class Cos(Primitive):
     """``cos(x)``. d/dx = -sin(x)."""
 
     @staticmethod
@@ -43,7 +43,7 @@ class Cos(Function):
         return -(grad_output * Sin.apply(x))
 
 
-class Tan(Function):
+class Tan(Primitive):
     """``tan(x)``. d/dx = 1 + tan(x)**2, from the output."""
 
     @staticmethod

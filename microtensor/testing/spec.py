@@ -9,10 +9,10 @@ from typing import Any
 
 @dataclass(frozen=True)
 class PrimitiveSpec:
-    """Everything the registry-driven property tests need to check one ``Function``.
+    """Everything the registry-driven property tests need to check one ``Primitive``.
 
     Attributes:
-        function: the Function subclass under test.
+        function: the Primitive subclass under test.
         inputs: a Hypothesis strategy drawing ``(args, kwargs)``: ``args`` is a tuple of
             float64 NumPy arrays (and plain values), ``kwargs`` the keyword parameters,
             all valid together and kept away from kinks.
