@@ -43,6 +43,8 @@ _FREED = (
 
 
 _NO_GRAD_MODE = "it was computed while grad mode was off (in no_grad())"
+_new = object.__new__
+
 
 
 _MODIFIED = (
@@ -205,22 +207,22 @@ class Primitive:
         if cls.creates_view and np.may_share_memory(output, args[0]._array):
             versions = args[0]._version_counter()
         if not grad_mode.state.enabled:
-            return Tensor._make(output, None, _NO_GRAD_MODE, versions)
+            return _new(Tensor)._set(output, None, _NO_GRAD_MODE, versions)
         needs = [isinstance(arg, Tensor) and arg.requires_grad for arg in args]
         if True not in needs:
-            return Tensor._make(output, None, None, versions)
+            return _new(Tensor)._set(output, None, None, versions)
         ctx.inputs = args
-        ctx.parents = tuple(
-            [arg.grad_fn if need else None for arg, need in zip(args, needs, strict=True)]
-        )
+        edges = zip(args, needs, strict=True)
+        ctx.parents = tuple([arg.grad_fn if need else None for arg, need in edges])
         ctx.needs_input_grad = tuple(needs)
         ctx._output = output
-        result = Tensor._make(output, ctx, None, versions)
+        result = _new(Tensor)._set(output, ctx, None, versions)
         if ctx._saved:  # note the versions of what was saved, to catch in-place changes
             ctx._input_versions = tuple(
-                [arg._version if isinstance(arg, Tensor) else 0 for arg in args]
+                [0 if (v := getattr(arg, "_versions", None)) is None else v.value for arg in args]
             )
-            if any(value is output for value in ctx._saved):
-                counter = result._version_counter()
-                ctx._output_version = (counter, counter.value)
+            for value in ctx._saved:
+                if value is output:
+                    counter = result._version_counter()
+                    ctx._output_version = (counter, counter.value)
         return result

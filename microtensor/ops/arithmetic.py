@@ -155,6 +155,12 @@ def promoted(input: Any, other: Any, true_division: bool = False) -> tuple[Any, 
 
     ``true_division``: ``/`` of integers gives the default float dtype, as PyTorch's.
     """
+    if isinstance(input, Tensor) and input._array.dtype.kind == "f":  # the common cases:
+        kind = type(other)  # a Python number, or a tensor of the same float dtype
+        if kind is float or kind is int or (
+            isinstance(other, Tensor) and other._array.dtype == input._array.dtype
+        ):
+            return input, other
     if isinstance(other, np.generic):  # a NumPy number counts as a Python number
         other = other.item()
     if isinstance(input, np.generic):
@@ -162,7 +168,7 @@ def promoted(input: Any, other: Any, true_division: bool = False) -> tuple[Any, 
     a, b = _array_of(input), _array_of(other)
     dtype_a = getattr(a, "dtype", None)
     if dtype_a is not None and dtype_a == getattr(b, "dtype", None) and dtype_a.kind == "f":
-        return input, other  # the common case: two tensors of one float dtype
+        return input, other  # arrays (an ndarray operand) of one float dtype
     if dtype_a is not None and dtype_a.kind == "f" and isinstance(b, float | int):
         return input, other  # a float tensor and a Python number keep the tensor's dtype
     target = dtypes.result_type(a, b)
