@@ -63,7 +63,7 @@ def test_number_base_and_number_exponent() -> None:
     e = mt.tensor([0.0, 1.0, -1.0, 0.5], dtype=mt.float64, requires_grad=True)
     output = 2 ** e
     np.testing.assert_allclose(output.detach().numpy(), 2.0 ** np.array([0, 1, -1, 0.5]))
-    assert output.dtype == mt.float64 and type(output.grad_fn).__name__ == "PowerBackward"
+    assert output.dtype == mt.float64 and type(output.grad_fn).__name__ == "PowerBackward0"
     (grad,) = mt.autograd.grad(output.sum(), [e])
     np.testing.assert_allclose(grad.numpy(), output.detach().numpy() * np.log(2.0))
     zero = mt.pow(0.0, e)

@@ -90,7 +90,7 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         adapter = _Adapter(cls)
-        cls._node_class = type(f"{cls.__name__}Backward", (FunctionCtx,), {"function": adapter})
+        cls._node_class = type(f"{cls.__name__}Backward0", (FunctionCtx,), {"function": adapter})
 
     @staticmethod
     def forward(ctx: FunctionCtx, *args: Any, **kwargs: Any) -> Any:

@@ -10,7 +10,7 @@ A primitive is a subclass of :class:`Primitive` with two static methods:
 
 ``MyFunction.apply(*args, **params)`` runs forward and, when grad mode is on and an
 input requires grad, links the result into the graph through a context object: an
-instance of ``MyFunctionBackward``, which is what ``tensor.grad_fn`` shows.
+instance of ``MyFunctionBackward0``, which is what ``tensor.grad_fn`` shows.
 
 Every subclass registers itself by name in :data:`REGISTRY`; the test suite enumerates
 the registry, so a primitive cannot exist without a property-test spec.
@@ -81,7 +81,7 @@ class Context:
     _retained: Tensor | None = None  # the output tensor whose .grad is kept (retain_grad)
 
     def name(self) -> str:
-        """The node's name, ``MulBackward`` (what ``grad_fn`` shows)."""
+        """The node's name, ``MulBackward0`` (what ``grad_fn`` shows, as PyTorch names it)."""
         return type(self).__name__
 
     @property
@@ -179,7 +179,7 @@ class Primitive:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__name__
-        cls._node_class = type(f"{name}Backward", (Context,), {"function": cls})
+        cls._node_class = type(f"{name}Backward0", (Context,), {"function": cls})
         if name in REGISTRY:  # a user's class of the same name must not hide ours
             name = f"{cls.__module__}.{cls.__qualname__}"
         REGISTRY[name] = cls

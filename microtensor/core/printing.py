@@ -112,7 +112,7 @@ def tensor_repr(array: np.ndarray, grad_fn: Any = None, requires_grad: bool = Fa
         if array.dtype not in (default, np.int64, np.bool_):
             suffixes.append(f"dtype={dtypes.of(array.dtype)!r}")
     if grad_fn is not None:
-        suffixes.append(f"grad_fn=<{type(grad_fn).__name__}0>")
+        suffixes.append(f"grad_fn=<{type(grad_fn).__name__}>")
     elif requires_grad:
         suffixes.append("requires_grad=True")
     out = prefix + body
