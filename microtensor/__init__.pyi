@@ -8,7 +8,7 @@ from microtensor.core.random import Generator as Generator
 from microtensor.ops.conversion import HalfTensor as HalfTensor
 from microtensor.ops.conversion import IntTensor as IntTensor
 from microtensor.ops.conversion import LongTensor as LongTensor
-from microtensor.core.tensor import Size as Size
+from microtensor.core.size import Size as Size
 from microtensor.core.tensor import Tensor as Tensor
 from microtensor.ops.elementwise import abs as abs
 from microtensor import accelerator as accelerator

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -132,7 +133,7 @@ def tensor_own_lines() -> list[str]:
     """Tensor's members defined in tensor.py and the engine (the ops are listed above)."""
     bound = {m for op in TABLE.values() for m in (*op.methods, op.reflected, *op.inplace) if m}
     lines = []
-    for name, member in sorted(vars(mt.Tensor).items()):
+    for name, member in sorted(_tensor_members().items()):
         if name in bound or (name.startswith("_") and name not in ("__init__",)):
             continue
         if isinstance(member, property):
@@ -226,8 +227,22 @@ def _method(name: str, member: Callable[..., Any], as_method: bool, where: str) 
     comment = f"  # {where}" if where else ""
     if name in ("__eq__", "__ne__"):  # elementwise, as PyTorch's: a Tensor, not a bool
         comment = "  # type: ignore[override]" + (f"  # {where}" if where else "")
-    lines = [f"    def {name}{signature(member, as_method)}: ...{comment}"]
+    lines = [f"    def {name}{_builtin_types(signature(member, as_method))}: ...{comment}"]
     return [f"    # {doc}"] + lines if doc else lines
+
+
+def _builtin_types(text: str) -> str:
+    """``bool``, ``float``, ``int`` in a signature as ``builtins.*``: inside the class body of
+    the stub those names are Tensor's methods (``x.float()``), not the types."""
+    return re.sub(r"(?<![\w.'])(bool|float|int)(?![\w(])", r"builtins.\1", text)
+
+
+def _tensor_members() -> dict[str, Any]:
+    """``Tensor``'s attributes, its own and those of its base classes (but ``object``)."""
+    members: dict[str, Any] = {}
+    for cls in reversed(mt.Tensor.__mro__[:-1]):
+        members.update(vars(cls))
+    return members
 
 
 def render_tensor_stub() -> str:
@@ -244,11 +259,11 @@ def render_tensor_stub() -> str:
         "    _no_grad_reason: str | None",
         "    _versions: VersionCounter | None",
     ]
-    for name, member in sorted(vars(mt.Tensor).items()):
+    for name, member in sorted(_tensor_members().items()):
         if name in ("__slots__", "__module__", "__doc__", "__weakref__", "__annotations__"):
             continue
         if isinstance(member, property):
-            annotation = inspect.signature(member.fget).return_annotation
+            annotation = _builtin_types(str(inspect.signature(member.fget).return_annotation))
             body += [f"    # {first_line(member)}", "    @property",
                      f"    def {name}(self) -> {annotation}: ..."]
             if member.fset is not None:
@@ -266,7 +281,7 @@ def render_tensor_stub() -> str:
             body.append(f"    {name}: int")
     return (
         STUB_HEADER
-        + "from collections.abc import Callable, Iterator\n"
+        + "import builtins\nfrom collections.abc import Callable, Iterator\n"
         + "from typing import Any, NamedTuple\n\n"
         + "import numpy as np\nimport numpy.typing as npt\n\n"
         + "from microtensor.core import device as _device\nfrom microtensor.core import dtypes\n\n"

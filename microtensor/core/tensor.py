@@ -15,7 +15,7 @@ method with its signature, for editors and type checkers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,12 +23,15 @@ import numpy.typing as npt
 
 from microtensor.core import device as _device
 from microtensor.core import dtypes
+from microtensor.core.memory import RemovableHandle, VersionCounter
 from microtensor.core.printing import tensor_repr
+from microtensor.core.protocols import PythonProtocols
+from microtensor.core.size import Size
 
 _new = object.__new__
 
 
-class Tensor:
+class Tensor(PythonProtocols):
     """An n-dimensional array that can record the operations applied to it.
 
     Attributes:
@@ -299,112 +302,8 @@ class Tensor:
     # ----- Python protocols --------------------------------------------------------
     __hash__ = object.__hash__  # the op table's __eq__ compares elementwise, as PyTorch
 
-    def __bool__(self) -> bool:
-        if self._array.size != 1:
-            raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous "
-                f"(shape {self.shape}); use .any() or .all() on the array"
-            )
-        return bool(self._array)
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __index__(self) -> int:
-        if self._array.dtype.kind not in "iu" or self._array.size != 1:
-            raise TypeError(
-                f"only integer tensors of a single element can be converted to an index, "
-                f"got dtype {self.dtype} and shape {self.shape}"
-            )
-        return int(self._array.item())
-
-    def __format__(self, spec: str) -> str:
-        if self._array.ndim == 0:
-            return format(self._array.item(), spec)
-        return format(repr(self), spec)
-
-    def __contains__(self, element: Any) -> bool:
-        """``element in tensor``: whether any element equals it (a number or a Tensor)."""
-        if isinstance(element, Tensor):
-            element = element._array
-        elif not isinstance(element, int | float | np.number | np.bool_):
-            raise RuntimeError(
-                f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
-                f"{type(element).__name__}"
-            )
-        return bool(np.any(self._array == element))
-
-    def __len__(self) -> int:
-        if self._array.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._array.shape[0]
-
-    def __iter__(self) -> Iterator[Tensor]:
-        return (self[i] for i in range(len(self)))  # type: ignore[index]
-
-    def __pos__(self) -> Tensor:
-        return self
-
     def __repr__(self) -> str:
         return tensor_repr(self._array, self.grad_fn, self.requires_grad)
-
-
-class Size(tuple):  # type: ignore[type-arg]
-    """The shape of a tensor: a tuple of ints printed ``microtensor.Size([2, 3])``, as
-    PyTorch's ``torch.Size``. ``numel()`` is the product of the sizes; a slice or a sum
-    with a tuple is a Size again."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"microtensor.Size({list(self)})"
-
-    def __format__(self, spec: str) -> str:
-        """In f-strings (error messages), the plain tuple: ``(2, 3)``; ``print`` and
-        ``repr`` give ``microtensor.Size([2, 3])``."""
-        return format(tuple(self), spec)
-
-    def numel(self) -> int:
-        """The number of elements of a tensor of this shape."""
-        return int(np.prod(self, dtype=np.int64))
-
-    def __getitem__(self, key: Any) -> Any:
-        item = tuple.__getitem__(self, key)
-        return Size(item) if isinstance(key, slice) else item
-
-    def __add__(self, other: Any) -> Size:
-        return Size(tuple.__add__(self, tuple(other)))
-
-    def __radd__(self, other: Any) -> Size:
-        return Size(tuple(other) + tuple(self))
-
-
-class RemovableHandle:
-    """What ``register_hook`` returns: ``remove()`` takes the hook away again."""
-
-    def __init__(self, hooks: list[Any], hook: Any) -> None:
-        self._hooks, self._hook = hooks, hook
-
-    def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
-
-
-class VersionCounter:
-    """How many times some memory was changed in place; shared by a tensor and its views.
-
-    ``save_for_backward`` notes the version of what it saves, and ``saved_tensors``
-    refuses a value whose version moved on since: backward would read changed numbers.
-    """
-
-    __slots__ = ("owner", "value")
-
-    def __init__(self, owner: int) -> None:
-        self.owner = owner  # id() of the tensor that owns the memory; its views share this
-        self.value = 0
 
 
 class MaxMin(NamedTuple):
