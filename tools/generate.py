@@ -301,7 +301,7 @@ def render_tensor_stub() -> str:
 
 _PREFIXES = {"torch": mt, "F": mt.nn.functional, "nn": mt.nn, "optim": mt.optim,
              "autograd": mt.autograd, "cuda": mt.cuda, "backends": mt.backends,
-             "accelerator": mt.accelerator, "Tensor": mt.Tensor}
+             "accelerator": mt.accelerator, "Tensor": mt.Tensor, "utils": mt.utils}
 
 
 def lookup(name: str) -> tuple[bool, str]:

@@ -93,10 +93,63 @@ AREAS: dict[str, list[str]] = {
         "torch.BoolTensor", "torch.IntTensor", "torch.ByteTensor", "torch.HalfTensor",
         "autograd.Variable", "Tensor.type",
     ],
+    "Layers": [
+        "nn.Module", "nn.Parameter", "nn.Sequential", "nn.ModuleList", "nn.ModuleDict",
+        "nn.ParameterList", "nn.ParameterDict", "nn.Identity", "nn.Linear", "nn.Conv1d",
+        "nn.Conv2d", "nn.ConvTranspose2d", "nn.MaxPool2d", "nn.AvgPool2d",
+        "nn.AdaptiveAvgPool2d", "nn.AdaptiveMaxPool2d", "nn.Flatten", "nn.Unflatten",
+        "nn.ReLU", "nn.Tanh", "nn.Sigmoid", "nn.Softmax", "nn.LogSoftmax", "nn.GELU",
+        "nn.LeakyReLU", "nn.ELU", "nn.SiLU", "nn.Softplus", "nn.Dropout", "nn.Dropout2d",
+        "nn.BatchNorm1d", "nn.BatchNorm2d", "nn.LayerNorm", "nn.GroupNorm", "nn.Embedding",
+        "nn.RNN", "nn.LSTM", "nn.GRU", "nn.RNNCell", "nn.LSTMCell", "nn.GRUCell",
+        "nn.parallel.DataParallel", "nn.Transformer", "nn.MultiheadAttention",
+    ],
+    "Losses": [
+        "nn.MSELoss", "nn.L1Loss", "nn.SmoothL1Loss", "nn.HuberLoss", "nn.NLLLoss",
+        "nn.BCELoss", "nn.BCEWithLogitsLoss", "nn.KLDivLoss", "nn.CrossEntropyLoss",
+        "F.mse_loss", "F.l1_loss", "F.smooth_l1_loss", "F.huber_loss", "F.nll_loss",
+        "F.binary_cross_entropy", "F.binary_cross_entropy_with_logits", "F.kl_div",
+        "F.cross_entropy", "nn.CTCLoss",
+    ],
+    "Functional": [
+        "F.linear", "F.conv1d", "F.conv2d", "F.conv_transpose2d", "F.max_pool2d",
+        "F.avg_pool2d", "F.adaptive_avg_pool2d", "F.adaptive_max_pool2d", "F.relu",
+        "F.gelu", "F.leaky_relu", "F.elu", "F.silu", "F.softplus", "F.softmax",
+        "F.log_softmax", "F.dropout", "F.dropout2d", "F.batch_norm", "F.layer_norm",
+        "F.group_norm", "F.embedding", "F.pad", "F.interpolate",
+    ],
+    "Initialisers and utilities": [
+        "nn.init.uniform_", "nn.init.normal_", "nn.init.constant_", "nn.init.zeros_",
+        "nn.init.ones_", "nn.init.eye_", "nn.init.xavier_uniform_", "nn.init.xavier_normal_",
+        "nn.init.kaiming_uniform_", "nn.init.kaiming_normal_", "nn.init.trunc_normal_",
+        "nn.init.orthogonal_", "nn.init.calculate_gain", "nn.utils.clip_grad_norm_",
+        "nn.utils.clip_grad_value_", "nn.utils.parameters_to_vector",
+        "nn.utils.vector_to_parameters",
+    ],
+    "Optimisers and schedulers": [
+        "optim.SGD", "optim.Adam", "optim.AdamW", "optim.RMSprop", "optim.Adagrad",
+        "optim.Adadelta", "optim.Adamax", "optim.NAdam", "optim.LBFGS",
+        "optim.lr_scheduler.StepLR", "optim.lr_scheduler.MultiStepLR",
+        "optim.lr_scheduler.ExponentialLR", "optim.lr_scheduler.CosineAnnealingLR",
+        "optim.lr_scheduler.LambdaLR", "optim.lr_scheduler.LinearLR",
+        "optim.lr_scheduler.OneCycleLR", "optim.lr_scheduler.ReduceLROnPlateau",
+        "optim.lr_scheduler.SequentialLR",
+    ],
+    "Data and files": [
+        "utils.data.Dataset", "utils.data.TensorDataset", "utils.data.DataLoader",
+        "utils.data.random_split", "utils.data.Subset", "utils.data.ConcatDataset",
+        "utils.data.RandomSampler", "utils.data.SequentialSampler", "utils.data.BatchSampler",
+        "torch.save", "torch.load",
+    ],
 }
 
 # How a name that exists differs from PyTorch's (the reason a user would notice).
 DIFFERS: dict[str, str] = {
+    "torch.save": "an .npz archive, never a pickle (PyTorch cannot read it: use "
+    "mt.save_safetensors for interchange)",
+    "torch.load": "reads mt.save's archives only (a PyTorch checkpoint: mt.load_safetensors)",
+    "nn.parallel.DataParallel": "the transparent wrapper of a CPU-only PyTorch",
+    "utils.data.DataLoader": "one process: num_workers is accepted and ignored",
     "torch.Generator": "NumPy's PCG64 stream: the same seed gives other numbers than PyTorch; "
     "get_state() returns a dict, not a ByteTensor",
     "torch.manual_seed": "NumPy's stream: the same seed gives other numbers than PyTorch",

@@ -177,26 +177,26 @@ def cross_entropy(
     check_reduction(reduction, op)
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
-    if input.dtype.kind != "f":
+    if input._array.dtype.kind != "f":
         raise TypeError(f"{op}: input must hold floating-point logits, got dtype {input.dtype}")
     if not isinstance(target, Tensor):
         target = Tensor._make(np.asarray(target))
     if isinstance(label_smoothing, bool) or not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(
             f"{op}: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if input.ndim == 0:
+    if input._array.ndim == 0:
         raise RuntimeError(f"{op}: input must have a class dimension, got a 0-D tensor")
-    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    weight_array = _class_weight(weight, classes, input.dtype, op)
-    if target.dtype.kind == "f":
+    classes = input._array.shape[1] if input._array.ndim > 1 else input._array.shape[0]
+    weight_array = _class_weight(weight, classes, input._array.dtype, op)
+    if target._array.dtype.kind == "f":
         if ignore_index != -100:
             raise RuntimeError(f"{op}: ignore_index is not supported for floating point target")
-        if target.shape != input.shape:
+        if target._array.shape != input._array.shape:
             raise RuntimeError(
                 f"{op}: a float target holds class probabilities and must have the input's "
                 f"shape {input.shape}, got shape {target.shape}; class indices must be "
                 "integers (int64): convert them with .to(mt.int64)")
-        squeeze = input.ndim == 1
+        squeeze = input._array.ndim == 1
         if squeeze:
             input, target = input.reshape(1, classes), target.reshape(1, classes)  # noqa: A001
         result = _probability_targets(log_softmax(input, 1), target, weight_array,
@@ -212,4 +212,4 @@ def cross_entropy(
         smooth = _smoothing_term(log_probabilities, labels, weight_array, ignore_index,
                                  reduction)
         result = result * (1.0 - label_smoothing) + smooth * (label_smoothing / classes)
-    return result.reshape(()) if input.ndim == 1 and reduction == "none" else result
+    return result.reshape(()) if input._array.ndim == 1 and reduction == "none" else result

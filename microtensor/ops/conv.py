@@ -213,18 +213,18 @@ def conv2d(
     check_4d(op, "input", input, "(batch, channels, height, width)")
     check_4d(op, "weight", weight, "(out_channels, in_channels, kernel_h, kernel_w)")
     stride, padding = pair(stride, "stride", op, minimum=1), pair(padding, "padding", op, minimum=0)
-    if weight.shape[0] == 0 or weight.shape[2] == 0 or weight.shape[3] == 0:
+    if weight._array.shape[0] == 0 or weight._array.shape[2] == 0 or weight._array.shape[3] == 0:
         raise RuntimeError(
-            f"conv2d: weight of shape {weight.shape} is empty; expected at least one output "
+            f"conv2d: weight of shape {weight._array.shape} is empty; expected at least one output "
             "channel and a kernel size greater than zero"
         )
-    if input.shape[1] != weight.shape[1]:
+    if input._array.shape[1] != weight._array.shape[1]:
         raise RuntimeError(
-            f"conv2d: input has {input.shape[1]} channels (shape {input.shape}) but weight "
-            f"expects {weight.shape[1]} input channels (weight shape {weight.shape})"
+            f"conv2d: input has {input._array.shape[1]} channels (shape {input.shape}) but weight "
+            f"expects {weight._array.shape[1]} input channels (weight shape {weight._array.shape})"
         )
-    check_geometry(op, input.shape, weight.shape[2:], stride, padding)
-    if input.dtype != weight.dtype:
+    check_geometry(op, input._array.shape, weight._array.shape[2:], stride, padding)
+    if input._array.dtype != weight._array.dtype:
         raise RuntimeError(
             f"conv2d: input dtype {input.dtype} and weight dtype {weight.dtype} should be "
             "the same; convert one with .to()"
@@ -232,10 +232,11 @@ def conv2d(
     if bias is not None:
         if not isinstance(bias, Tensor):
             raise TypeError(f"conv2d: bias must be a Tensor or None, got {type(bias).__name__}")
-        if bias.shape != (weight.shape[0],) or bias.dtype != weight.dtype:
+        array, kernels = bias._array, weight._array
+        if array.shape != (kernels.shape[0],) or array.dtype != kernels.dtype:
             raise RuntimeError(
-                f"conv2d: expected a bias of shape ({weight.shape[0]},) and dtype "
+                f"conv2d: expected a bias of shape ({weight._array.shape[0]},) and dtype "
                 f"{weight.dtype} (one per output channel), got shape {bias.shape} and dtype "
-                f"{bias.dtype}"
+                f"{bias._array.dtype}"
             )
     return Conv2d.apply(input, weight, bias, stride=stride, padding=padding)

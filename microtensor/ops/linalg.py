@@ -66,40 +66,40 @@ def matmul(input: Any, other: Any) -> Tensor:
     """``input @ other`` with NumPy's rules (batch broadcasting, 1-D operands)."""
     a = input if isinstance(input, Tensor) else Tensor(input)
     b = other if isinstance(other, Tensor) else Tensor(other)
-    if a.ndim == 0 or b.ndim == 0:
+    if a._array.ndim == 0 or b._array.ndim == 0:
         raise RuntimeError(
-            f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} "
-            f"and {b.shape}; use * for scalars"
+            f"matmul: both arguments need at least 1 dimension, got shapes {a._array.shape} "
+            f"and {b._array.shape}; use * for scalars"
         )
-    if a.dtype != b.dtype:
+    if a._array.dtype != b._array.dtype:
         raise RuntimeError(
-            f"matmul: expected both operands to have the same dtype, but got {a.dtype} and "
-            f"{b.dtype}; convert one with .to() (as in PyTorch, matmul does not promote)"
+            f"matmul: expected both operands to have the same dtype, but got {a._array.dtype} and "
+            f"{b._array.dtype}; convert one with .to() (as in PyTorch, matmul does not promote)"
         )
-    inner_a = a.shape[-1]
-    inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    inner_a = a._array.shape[-1]
+    inner_b = b._array.shape[0] if b._array.ndim == 1 else b._array.shape[-2]
     if inner_a != inner_b:
         raise RuntimeError(
-            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied "
+            f"matmul: shapes {a._array.shape} and {b._array.shape} cannot be multiplied "
             f"({inner_a} columns against {inner_b} rows)"
         )
     try:
         return MatMul.apply(a, b)
     except ValueError:
         raise RuntimeError(
-            f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast"
+            f"matmul: batch dimensions of {a._array.shape} and {b._array.shape} do not broadcast"
         ) from None
 
 
 @public(methods=(), function=False, functional=True)
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``, weight of shape (out_features, in_features)."""
-    if input.ndim == 0:
+    if input._array.ndim == 0:
         raise RuntimeError("linear: input must have a feature dimension, got a 0-D tensor")
-    if input.shape[-1] != weight.shape[-1]:
+    if input._array.shape[-1] != weight._array.shape[-1]:
         raise RuntimeError(
-            f"linear: input has {input.shape[-1]} features (shape {input.shape}) but "
-            f"weight expects {weight.shape[-1]} (weight shape {weight.shape})"
+            f"linear: input has {input._array.shape[-1]} features (shape {input._array.shape}) but "
+            f"weight expects {weight._array.shape[-1]} (weight shape {weight._array.shape})"
         )
     output = matmul(input, transpose(weight, 0, 1))
     return output if bias is None else output + bias

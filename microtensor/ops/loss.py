@@ -148,7 +148,7 @@ def cross_entropy(
     (C,) input; (N, d1, ...) for an (N, C, d1, ...) input).
     """
     op = "cross_entropy"
-    if input.dtype.kind != "f":
+    if input._array.dtype.kind != "f":
         raise TypeError(f"{op}: input must hold floating-point logits, got dtype {input.dtype}")
     if reduction not in REDUCTIONS:
         raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
@@ -158,15 +158,15 @@ def cross_entropy(
             f"{op}: target must hold integer class indices (int64), got dtype {labels.dtype}; "
             "convert it with .to(mt.int64) (probability targets are not supported)"
         )
-    if input.ndim == 0:
+    if input._array.ndim == 0:
         raise RuntimeError(f"{op}: input must have a class dimension, got a 0-D tensor")
-    expected = (input.shape[0], *input.shape[2:]) if input.ndim > 1 else ()
+    expected = (input._array.shape[0], *input._array.shape[2:]) if input._array.ndim > 1 else ()
     if labels.shape != expected:
         raise RuntimeError(
-            f"{op}: expected target of shape {expected} for input of shape {input.shape} "
+            f"{op}: expected target of shape {expected} for input of shape {input._array.shape} "
             f"(one class index per sample), got target of shape {labels.shape}"
         )
-    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    classes = input._array.shape[1] if input._array.ndim > 1 else input._array.shape[0]
     if labels.size and (labels.min() < 0 or labels.max() >= classes):  # two cheap checks first
         wrong = (labels != ignore_index) & ((labels < 0) | (labels >= classes))
         if wrong.any():
@@ -174,7 +174,7 @@ def cross_entropy(
                 f"{op}: target {labels[wrong].flat[0]} is out of bounds for {classes} classes "
                 f"(expected 0 <= target < {classes}, or ignore_index={ignore_index})"
             )
-    if input.ndim == 1:
+    if input._array.ndim == 1:
         loss = CrossEntropy.apply(Reshape.apply(input, (1, classes)), target=labels.reshape(1),
                                   reduction=reduction, ignore_index=ignore_index)
         return Reshape.apply(loss, ()) if reduction == "none" else loss

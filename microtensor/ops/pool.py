@@ -194,8 +194,8 @@ def max_pool2d(
     """
     op = "max_pool2d"
     check_4d(op, "input", input, "(batch, channels, height, width)")
-    if input.dtype.kind != "f":
-        raise TypeError(f"{op}: expected a floating-point input, got dtype {input.dtype}")
+    if input._array.dtype.kind != "f":
+        raise TypeError(f"{op}: expected a floating-point input, got dtype {input._array.dtype}")
     kernel = pair(kernel_size, "kernel_size", op, minimum=1)
     strides = kernel if stride is None else pair(stride, "stride", op, minimum=1)
     pads = pair(padding, "padding", op, minimum=0)
@@ -204,5 +204,5 @@ def max_pool2d(
             f"{op}: padding {pads} should be at most half the kernel size {kernel} "
             f"(at most ({kernel[0] // 2}, {kernel[1] // 2}))"
         )
-    check_geometry(op, input.shape, kernel, strides, pads)
+    check_geometry(op, input._array.shape, kernel, strides, pads)
     return MaxPool2d.apply(input, kernel_size=kernel, stride=strides, padding=pads)

@@ -45,9 +45,9 @@ def check_4d(op: str, name: str, tensor: Any, layout: str) -> None:
     """A TypeError for a non-Tensor, a RuntimeError (naming the layout) for a non-4-D one."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{op}: {name} must be a Tensor, got {type(tensor).__name__}")
-    if tensor.ndim != 4:
+    if tensor._array.ndim != 4:
         raise RuntimeError(
-            f"{op}: expected a 4-D {name} {layout}, got a {tensor.ndim}-D {name} of shape "
-            f"{tensor.shape}" + ("; add a batch dimension with unsqueeze(0)"
-                                 if name == "input" and tensor.ndim == 3 else "")
+            f"{op}: expected a 4-D {name} {layout}, got a {tensor._array.ndim}-D {name} of shape "
+            f"{tensor._array.shape}" + ("; add a batch dimension with unsqueeze(0)"
+                                 if name == "input" and tensor._array.ndim == 3 else "")
         )
