@@ -65,11 +65,13 @@ def continue_epoch(
     generator: np.random.Generator,
     progress: EpochProgress | None,
     stop: Callable[[], bool] | None = None,
+    on_step: Callable[[EpochProgress], Any] | None = None,
 ) -> tuple[EpochProgress, bool]:
     """Take the steps of an epoch not yet taken (all of them when ``progress`` is None).
 
-    Returns the epoch's progress and whether it is complete: False when ``stop()`` said
-    True after some step.
+    ``on_step(progress)`` is called after every step (a checkpoint every N steps). Returns
+    the epoch's progress and whether it is complete: False when ``stop()`` said True after
+    some step.
     """
     progress = progress or EpochProgress(0, generator.bit_generator.state)
     generator.bit_generator.state = progress.shuffle_state  # the epoch's permutation again
@@ -82,6 +84,8 @@ def continue_epoch(
         progress.step += 1
         progress.loss_sum += batch_loss
         progress.correct += batch_correct
+        if on_step is not None:
+            on_step(progress)
         if stop is not None and stop():
             complete = False
             break

@@ -24,6 +24,7 @@ from models.cli import (
     config_from_args,
     conflicting_flags,
     load_run,
+    non_negative_int,
     path,
 )
 from models.interrupts import StopOnSignals
@@ -67,6 +68,14 @@ def add_train(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
         "--overwrite",
         action="store_true",
         help="replace the run in --out (its checkpoint, metrics and plots are deleted)",
+    )
+    sub.add_argument(
+        "--checkpoint-every",
+        metavar="N",
+        type=non_negative_int,
+        default=0,
+        help="also write the checkpoint every N optimiser steps (default 0: after every "
+        "epoch only); a kill then loses at most N steps",
     )
     sub.add_argument("--no-plots", action="store_true", help="do not write PNG figures")
 
@@ -112,7 +121,7 @@ def _train(run: Run, folder: Path, args: argparse.Namespace) -> int:
     """Train ``run`` in ``folder`` (checked and locked)."""
     with StopOnSignals() as stop:
         try:
-            finished = _fit(run, folder, args.overwrite, stop)
+            finished = _fit(run, folder, args.overwrite, stop, args.checkpoint_every)
         except KeyboardInterrupt:  # a second signal: stop at once, keep the last checkpoint
             raise CLIError(
                 f"interrupted; {folder} keeps the checkpoint of the last complete epoch; "
@@ -139,9 +148,10 @@ def _train(run: Run, folder: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def _fit(run: Run, folder: Path, overwrite: bool, stop: StopOnSignals) -> bool:
+def _fit(run: Run, folder: Path, overwrite: bool, stop: StopOnSignals, every: int) -> bool:
     """Save the starting point, print the header, train with a checkpoint after every
-    epoch; on a stop, save where it stopped. Returns whether every epoch is done."""
+    epoch (and every ``every`` steps); on a stop, save where it stopped. Returns whether
+    every epoch is done."""
     if overwrite:
         remove_run_files(folder)
     for name in PLOT_NAMES:  # drawn again at the end; until then they would be stale
@@ -164,7 +174,12 @@ def _fit(run: Run, folder: Path, overwrite: bool, stop: StopOnSignals) -> bool:
         save_run(run, folder)  # before the line: a printed epoch is a saved epoch
         print(format_epoch(stats, epochs), flush=True)
 
-    finished = run.fit(epochs, on_epoch=on_epoch, stop=stop)
+    def on_step(progress: Any) -> None:
+        if every and progress.step % every == 0:
+            run.progress = progress  # the checkpoint says how far the epoch got
+            save_run(run, folder)
+
+    finished = run.fit(epochs, on_epoch=on_epoch, stop=stop, on_step=on_step)
     if not finished:
         save_run(run, folder)
     return finished

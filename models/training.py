@@ -174,8 +174,10 @@ class Run:
         epochs: int,
         on_epoch: Callable[[EpochStats], Any] | None = None,
         stop: Callable[[], bool] | None = None,
+        on_step: Callable[[EpochProgress], Any] | None = None,
     ) -> bool:
-        """Train until ``epochs`` epochs are done in total, calling ``on_epoch`` after each.
+        """Train until ``epochs`` epochs are done in total, calling ``on_epoch`` after each
+        (and ``on_step(progress)`` after every step).
 
         ``stop()`` is asked after every optimiser step (and before every epoch); when it
         says True, training stops there, :attr:`progress` says how far the epoch got, and
@@ -185,24 +187,18 @@ class Run:
         while self.epoch < epochs:
             if stop is not None and stop():
                 return False
-            if not self._train_epoch(stop):
+            if not self._train_epoch(stop, on_step):
                 return False
             stats = self._finish_epoch()
             if on_epoch is not None:
                 on_epoch(stats)
         return True
 
-    def _train_epoch(self, stop: Callable[[], bool] | None) -> bool:
+    def _train_epoch(self, stop: Any, on_step: Any) -> bool:
         """Take the steps of the current epoch left to do; False when ``stop`` said so."""
-        data = (self.train_x, self.train_y)
+        data, size = (self.train_x, self.train_y), self.config.batch_size
         self.progress, complete = continue_epoch(
-            self.model,
-            self.optimizer,
-            data,
-            self.config.batch_size,
-            self.shuffle,
-            self.progress,
-            stop,
+            self.model, self.optimizer, data, size, self.shuffle, self.progress, stop, on_step
         )
         return complete
 

@@ -155,3 +155,25 @@ def test_a_killed_run_resumes_bitwise(
     assert np.array_equal(
         uninterrupted["kernels"], mt.load(tmp_path / "run" / "checkpoint.npz")["kernels"]
     )
+
+
+@pytest.mark.slow
+def test_a_checkpoint_every_n_steps_loses_at_most_n_steps(
+    uninterrupted: dict, tmp_path: Path
+) -> None:
+    """--checkpoint-every 7: killed in the middle of an epoch, the checkpoint is at most 7
+    steps old (not a whole epoch), and the resumed run is the uninterrupted one, bitwise."""
+    argv = ("--epochs", str(EPOCHS), *KILLED, "--out", "run", "--checkpoint-every", "7")
+    process = train_process(*argv, cwd=tmp_path)
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("tinycnn:")
+    assert process.stdout.readline().startswith("epoch ")
+    time.sleep(0.05)  # into the second epoch
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    killed = mt.load(tmp_path / "run" / "checkpoint.npz")
+    assert killed["progress"] is not None and killed["progress"]["step"] % 7 == 0
+    resumed = train_process("--resume", "run", cwd=tmp_path)
+    out, err = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, err
+    assert_same_run(uninterrupted, mt.load(tmp_path / "run" / "checkpoint.npz"))
