@@ -15,15 +15,14 @@ not clash with the package's own ``save_file`` / ``load_file``.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from microtensor.atomic import write_atomically
 from microtensor.core.tensor import Tensor
 
 _MISSING = (
@@ -67,7 +66,7 @@ def save_safetensors(
     if metadata is not None:
         metadata = {str(k): str(v) for k, v in metadata.items()}
     payload = _numpy_api("save_safetensors").save(arrays, metadata=metadata)
-    _write_atomically(os.fspath(path), payload)
+    write_atomically(os.fspath(path), lambda file: file.write(payload))
 
 
 def load_safetensors(path: str | os.PathLike[str], device: str = "cpu") -> dict[str, Tensor]:
@@ -93,21 +92,3 @@ def load_safetensors(path: str | os.PathLike[str], device: str = "cpu") -> dict[
     return {key: Tensor._make(np.array(array), None) for key, array in arrays.items()}
 
 
-def _write_atomically(path: str, payload: bytes) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(
-        directory, f".{os.path.basename(path)}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    )
-    try:
-        with open(temporary, "xb") as file:
-            file.write(payload)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-__all__ = ["load_safetensors", "save_safetensors"]
