@@ -172,6 +172,10 @@ def cross_entropy(
     of the input's shape (a float tensor). ``weight`` (C,) weighs the classes;
     ``label_smoothing`` in [0, 1] mixes the target with the uniform distribution.
     """
+    if (weight is None and not label_smoothing and size_average is None and reduce is None
+            and isinstance(target, Tensor) and target._array.dtype.kind in "iu"):
+        # the plain case: the fused primitive, whose public op checks the arguments
+        return loss.cross_entropy(input, target, reduction=reduction, ignore_index=ignore_index)
     op = "cross_entropy"
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, op)

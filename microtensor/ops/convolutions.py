@@ -97,6 +97,8 @@ def conv2d(
     size; stride 1 only). Output (N, O, OH, OW),
     ``OH = floor((H + 2 * padding - dilation * (kh - 1) - 1) / stride) + 1``.
     """
+    if dilation in (1, (1, 1)) and groups == 1 and not isinstance(padding, str):
+        return conv.conv2d(input, weight, bias, stride, padding)  # the fused fast path
     op = "conv2d"
     dilations = pair(dilation, "dilation", op, minimum=1)
     groups = _groups(groups, op)

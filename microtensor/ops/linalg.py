@@ -98,7 +98,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError("linear: input must have a feature dimension, got a 0-D tensor")
     if input._array.shape[-1] != weight._array.shape[-1]:
         raise RuntimeError(
-            f"linear: input has {input._array.shape[-1]} features (shape {input._array.shape}) but "
+            f"linear: input has {input.shape[-1]} features (shape {input.shape}) but "
             f"weight expects {weight._array.shape[-1]} (weight shape {weight._array.shape})"
         )
     output = matmul(input, transpose(weight, 0, 1))

@@ -99,7 +99,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
         keepdims: bool | None = None) -> Tensor:
     """The sum over ``dim`` (an int or several; all elements when None)."""
     keepdim = keepdim_arg(keepdim, keepdims, "sum")
-    return Sum.apply(input, dim=normalize_dims(dim, input.ndim, "sum"), keepdim=keepdim)
+    return Sum.apply(input, dim=normalize_dims(dim, input._array.ndim, "sum"), keepdim=keepdim)
 
 
 @public()
@@ -110,8 +110,8 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     The mean of nothing (count 0) is NaN, as in PyTorch.
     """
     keepdim = keepdim_arg(keepdim, keepdims, "mean")
-    dims = normalize_dims(dim, input.ndim, "mean")
-    count = input._array.size if dims is None else math.prod(input.shape[d] for d in dims)
+    dims = normalize_dims(dim, input._array.ndim, "mean")
+    count = input._array.size if dims is None else math.prod(input._array.shape[d] for d in dims)
     return Sum.apply(input, dim=dims, keepdim=keepdim) * (1.0 / count if count else math.nan)
 
 
@@ -137,8 +137,8 @@ def _extremum(
     if dim is None:
         _check_not_empty(input, name)
         return function.apply(input)
-    axis = dim_index(dim, input.ndim, name)
-    if input.ndim == 0:  # a 0-d tensor along dim 0 or -1: itself, at index 0 (PyTorch)
+    axis = dim_index(dim, input._array.ndim, name)
+    if input._array.ndim == 0:  # a 0-d tensor along dim 0 or -1: itself, at index 0 (PyTorch)
         return MaxMin(function.apply(input), Tensor._make(np.zeros((), dtype=np.int64)))
     _check_not_empty(input, name, axis)
     values = function.apply(input, dim=axis, keepdim=keepdim)
@@ -155,7 +155,7 @@ def _check_not_empty(input: Tensor, name: str, axis: int | None = None) -> None:
             f"{name}(): expected a non-empty tensor, got shape {input.shape}; over an empty "
             "input, specify the reduction dim with the 'dim' argument"
         )
-    if axis is not None and input.shape[axis] == 0:
+    if axis is not None and input._array.shape[axis] == 0:
         raise IndexError(
             f"{name}(): expected reduction dim {axis} to have non-zero size (input shape "
             f"{input.shape})"
@@ -190,7 +190,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
                 f"{input.shape}); specify the reduction dim with the 'dim' argument"
             )
         return Tensor._make(np.asarray(np.argmax(input._array), dtype=np.int64))
-    axis = dim_index(dim, input.ndim, "argmax")
-    if input.ndim:
+    axis = dim_index(dim, input._array.ndim, "argmax")
+    if input._array.ndim:
         _check_not_empty(input, "argmax", axis)
     return Tensor._make(np.argmax(input._array, axis=axis, keepdims=keepdim).astype(np.int64))

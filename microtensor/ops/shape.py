@@ -179,29 +179,30 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
         shape = tuple(size // known if s == -1 else s for s in shape)
     if -1 in shape or math.prod(shape) != size:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
-    return input if shape == input.shape else Reshape.apply(input, shape)
+    return input if shape == input._array.shape else Reshape.apply(input, shape)
 
 
 @public()
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Dimensions ``start_dim`` to ``end_dim`` merged into one."""
-    if input.ndim == 0:
+    sizes = input._array.shape
+    if not sizes:
         return Reshape.apply(input, (1,))
-    start = dim_index(start_dim, input.ndim, "flatten")
-    end = dim_index(end_dim, input.ndim, "flatten")
+    start = dim_index(start_dim, len(sizes), "flatten")
+    end = dim_index(end_dim, len(sizes), "flatten")
     if start > end:
         raise RuntimeError(
             f"flatten(): start_dim {start_dim} cannot come after end_dim {end_dim}"
         )
-    shape = (*input.shape[:start], math.prod(input.shape[start : end + 1]), *input.shape[end + 1 :])
-    return input if shape == input.shape else Reshape.apply(input, shape)
+    shape = (*sizes[:start], math.prod(sizes[start : end + 1]), *sizes[end + 1 :])
+    return input if shape == sizes else Reshape.apply(input, shape)
 
 
 @public()
 def permute(input: Tensor, *dims: Any) -> Tensor:
     """The dimensions reordered: output dimension i is input dimension ``dims[i]``."""
-    dims = tuple(dim_index(d, input.ndim, "permute") for d in shape_args(dims))
-    if sorted(dims) != list(range(input.ndim)):
+    dims = tuple(dim_index(d, input._array.ndim, "permute") for d in shape_args(dims))
+    if sorted(dims) != list(range(input._array.ndim)):
         raise RuntimeError(
             f"permute: got dims {dims} for a {input.ndim}-D tensor of shape {input.shape}; "
             "give each dimension exactly once"
@@ -212,10 +213,11 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
 @public()
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Dimensions ``dim0`` and ``dim1`` swapped."""
-    if input.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+    if input._array.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
         return input
-    dims = list(range(input.ndim))
-    d0, d1 = dim_index(dim0, input.ndim, "transpose"), dim_index(dim1, input.ndim, "transpose")
+    ndim = input._array.ndim
+    dims = list(range(ndim))
+    d0, d1 = dim_index(dim0, ndim, "transpose"), dim_index(dim1, ndim, "transpose")
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return Permute.apply(input, tuple(dims))
 
@@ -223,20 +225,20 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 @public()
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """A dimension of size 1 inserted at ``dim``."""
-    d = dim_index(dim, input.ndim + 1, "unsqueeze")
-    return Reshape.apply(input, (*input.shape[:d], 1, *input.shape[d:]))
+    d = dim_index(dim, input._array.ndim + 1, "unsqueeze")
+    return Reshape.apply(input, (*input._array.shape[:d], 1, *input._array.shape[d:]))
 
 
 @public()
 def squeeze(input: Tensor, dim: int | None = None) -> Tensor:
     """Dimensions of size 1 removed (only ``dim``, when given)."""
     if dim is None:
-        shape = tuple(s for s in input.shape if s != 1)
+        shape = tuple(s for s in input._array.shape if s != 1)
     else:
-        d = dim_index(dim, input.ndim, "squeeze")
-        kept = input.ndim == 0 or input.shape[d] != 1
-        shape = input.shape if kept else input.shape[:d] + input.shape[d + 1 :]
-    return input if shape == input.shape else Reshape.apply(input, shape)
+        d = dim_index(dim, input._array.ndim, "squeeze")
+        kept = input._array.ndim == 0 or input._array.shape[d] != 1
+        shape = input._array.shape if kept else input._array.shape[:d] + input._array.shape[d + 1 :]
+    return input if shape == input._array.shape else Reshape.apply(input, shape)
 
 
 def _index_part(part: Any) -> Any:

@@ -59,7 +59,7 @@ class LogSoftmax(Primitive):
 @public(functional=True)
 def log_softmax(input: Tensor, dim: int) -> Tensor:
     """``log(softmax(input))`` along ``dim``, computed stably."""
-    return LogSoftmax.apply(input, dim=dim_index(dim, input.ndim, "log_softmax"))
+    return LogSoftmax.apply(input, dim=dim_index(dim, input._array.ndim, "log_softmax"))
 
 
 @public(functional=True)
