@@ -13,7 +13,8 @@ from typing import Any
 from microtensor.core.tensor import Tensor
 from microtensor.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor.nn.module import Module
-from microtensor.ops.losses import REDUCTIONS, check_reduction, check_tensor, legacy_reduction
+from microtensor.ops.arguments import REDUCTIONS, check_reduction
+from microtensor.ops.losses import check_tensor, legacy_reduction
 
 
 class _Loss(Module):

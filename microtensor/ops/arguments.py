@@ -89,3 +89,16 @@ def reduce_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """Like ``normalize_dims``, but an empty tuple means every dimension (as amax, var)."""
     dims = normalize_dims(dim, ndim, op)
     return None if dims == () else dims
+
+
+REDUCTIONS = ("mean", "sum", "none")
+"""The ``reduction`` values of the losses."""
+
+
+def check_reduction(reduction: Any, op: str, allowed: tuple[str, ...] = REDUCTIONS) -> None:
+    """ValueError, with PyTorch's wording, for a ``reduction`` not among ``allowed``."""
+    if reduction not in allowed:
+        raise ValueError(
+            f"{op}: {reduction} is not a valid value for reduction (expected one of "
+            f"{', '.join(repr(r) for r in allowed)})"
+        )

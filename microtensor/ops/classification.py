@@ -26,8 +26,9 @@ import numpy as np
 
 from microtensor.core.tensor import Tensor
 from microtensor.ops import loss
+from microtensor.ops.arguments import check_reduction
 from microtensor.ops.loss import target_index
-from microtensor.ops.losses import check_reduction, check_tensor, legacy_reduction
+from microtensor.ops.losses import check_tensor, legacy_reduction
 from microtensor.ops.softmax import log_softmax
 from microtensor.ops.table import public
 

@@ -25,10 +25,9 @@ import numpy as np
 
 from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
+from microtensor.ops.arguments import check_reduction
 from microtensor.ops.shape import Reshape, sum_to
 from microtensor.ops.softmax import LogSoftmax, shifted_exp
-
-REDUCTIONS = ("mean", "sum", "none")
 
 
 def target_index(target: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -150,8 +149,7 @@ def cross_entropy(
     op = "cross_entropy"
     if input._array.dtype.kind != "f":
         raise TypeError(f"{op}: input must hold floating-point logits, got dtype {input.dtype}")
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    check_reduction(reduction, op)
     labels = target._array if isinstance(target, Tensor) else np.asarray(target)
     if labels.dtype.kind not in "iu":
         raise TypeError(

@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from microtensor.core.tensor import Tensor
+from microtensor.ops.arguments import REDUCTIONS, check_reduction
 from microtensor.ops.table import public
-
-REDUCTIONS = ("mean", "sum", "none")
 
 
 def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
@@ -32,15 +31,6 @@ def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     if not reduce:
         return "none"
     return "mean" if size_average else "sum"
-
-
-def check_reduction(reduction: Any, op: str, allowed: tuple[str, ...] = REDUCTIONS) -> None:
-    """ValueError, with PyTorch's wording, for a ``reduction`` not among ``allowed``."""
-    if reduction not in allowed:
-        raise ValueError(
-            f"{op}: {reduction} is not a valid value for reduction (expected one of "
-            f"{', '.join(repr(r) for r in allowed)})"
-        )
 
 
 def apply_reduction(losses: Tensor, reduction: str) -> Tensor:
