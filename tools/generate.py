@@ -282,7 +282,7 @@ def render_tensor_stub() -> str:
     return (
         STUB_HEADER
         + "import builtins\nfrom collections.abc import Callable, Iterator\n"
-        + "from typing import Any, NamedTuple\n\n"
+        + "from typing import Any\n\n"
         + "import numpy as np\nimport numpy.typing as npt\n\n"
         + "from microtensor.core import device as _device\nfrom microtensor.core import dtypes\n\n"
         + "class Tensor:\n"
@@ -291,7 +291,7 @@ def render_tensor_stub() -> str:
         + "\nclass VersionCounter:\n    owner: int\n    value: int\n"
         + "    def __init__(self, owner: int) -> None: ...\n"
         + "\nclass Size(tuple[int, ...]):\n    def numel(self) -> int: ...\n"
-        + "\nclass MaxMin(NamedTuple):\n    values: Tensor\n    indices: Tensor\n\n"
+        + "\n"
         + f"def zero_grad{signature(importlib.import_module('microtensor.core.tensor').zero_grad)}"
         + ": ...\n"
     )

@@ -16,7 +16,7 @@ method with its signature, for editors and type checkers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -304,13 +304,6 @@ class Tensor(PythonProtocols):
 
     def __repr__(self) -> str:
         return tensor_repr(self._array, self.grad_fn, self.requires_grad)
-
-
-class MaxMin(NamedTuple):
-    """``(values, indices)`` as returned by ``max``/``min`` with a ``dim``."""
-
-    values: Tensor
-    indices: Tensor
 
 
 def zero_grad(tensors: Any, set_to_none: bool = True) -> None:

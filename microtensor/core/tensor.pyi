@@ -2,7 +2,7 @@
 
 import builtins
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -552,9 +552,5 @@ class VersionCounter:
 
 class Size(tuple[int, ...]):
     def numel(self) -> int: ...
-
-class MaxMin(NamedTuple):
-    values: Tensor
-    indices: Tensor
 
 def zero_grad(tensors: Any, set_to_none: bool = True) -> None: ...

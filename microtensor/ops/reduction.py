@@ -7,16 +7,23 @@ public op (``arguments.normalize_dims``). ``mean`` is a sum times a constant.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from microtensor.core.function import Context, Primitive
-from microtensor.core.tensor import MaxMin, Tensor
+from microtensor.core.tensor import Tensor
 from microtensor.ops.arguments import dim_index, keepdim_arg, normalize_dims
 from microtensor.ops.clamp import maximum, minimum
 from microtensor.ops.shape import BroadcastTo, Reshape
 from microtensor.ops.table import public
+
+
+class MaxMin(NamedTuple):
+    """``(values, indices)`` as returned by ``max``/``min`` with a ``dim``."""
+
+    values: Tensor
+    indices: Tensor
 
 
 def _kept_shape(shape: tuple[int, ...], dim: tuple[int, ...] | None) -> tuple[int, ...]:
