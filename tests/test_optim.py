@@ -272,6 +272,12 @@ def test_state_dict_layout_is_pytorch_s() -> None:
     [
         lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.2),
         lambda ps: optim.Adam(ps, lr=0.05, amsgrad=True, weight_decay=0.01),
+        lambda ps: optim.AdamW(ps, lr=0.05, amsgrad=True),
+        lambda ps: optim.RMSprop(ps, lr=0.01, momentum=0.9, centered=True),
+        lambda ps: optim.Adagrad(ps, lr=0.1, lr_decay=0.01),
+        lambda ps: optim.Adadelta(ps, weight_decay=0.1),
+        lambda ps: optim.Adamax(ps, lr=0.01),
+        lambda ps: optim.NAdam(ps, lr=0.01, weight_decay=0.1, decoupled_weight_decay=True),
     ],
 )
 def test_state_dict_round_trip_through_a_file_resumes_bitwise(make, tmp_path) -> None:
