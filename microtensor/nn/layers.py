@@ -23,7 +23,7 @@ from microtensor.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor.nn import init
 from microtensor.nn.module import Module
 from microtensor.nn.parameter import Parameter
-from microtensor.ops.arguments import pair
+from microtensor.ops.arguments import check_window
 
 
 def _float_dtype(dtype: Any, layer: str) -> np.dtype:
@@ -96,12 +96,8 @@ class MaxPool2d(Module):
         padding: int | tuple[int, int] = 0,
     ) -> None:
         super().__init__()
-        pair(kernel_size, "kernel_size", "MaxPool2d", minimum=1)
-        if stride is not None:
-            pair(stride, "stride", "MaxPool2d", minimum=1)
-        pair(padding, "padding", "MaxPool2d", minimum=0)
+        self.stride = check_window("MaxPool2d", kernel_size, stride, padding)
         self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
         self.padding = padding
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002

@@ -8,7 +8,7 @@ from typing import Any
 from microtensor.core.tensor import Tensor
 from microtensor.nn import functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor.nn.module import Module
-from microtensor.ops.arguments import pair
+from microtensor.ops.arguments import check_window
 
 
 class AvgPool2d(Module):
@@ -19,12 +19,8 @@ class AvgPool2d(Module):
         count_include_pad: bool = True, divisor_override: int | None = None,
     ) -> None:
         super().__init__()
-        pair(kernel_size, "kernel_size", "AvgPool2d", minimum=1)
-        if stride is not None:
-            pair(stride, "stride", "AvgPool2d", minimum=1)
-        pair(padding, "padding", "AvgPool2d", minimum=0)
+        self.stride = check_window("AvgPool2d", kernel_size, stride, padding)
         self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
         self.padding = padding
         self.ceil_mode = ceil_mode
         self.count_include_pad = count_include_pad

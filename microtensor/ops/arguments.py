@@ -91,6 +91,16 @@ def reduce_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return None if dims == () else dims
 
 
+def check_window(op: str, kernel_size: Any, stride: Any, padding: Any) -> Any:
+    """A pooling layer's window arguments checked (as ``pair`` does); returns the stride,
+    which defaults to the kernel size. The layers keep the values as given, as PyTorch's."""
+    pair(kernel_size, "kernel_size", op, minimum=1)
+    if stride is not None:
+        pair(stride, "stride", op, minimum=1)
+    pair(padding, "padding", op, minimum=0)
+    return kernel_size if stride is None else stride
+
+
 REDUCTIONS = ("mean", "sum", "none")
 """The ``reduction`` values of the losses."""
 
