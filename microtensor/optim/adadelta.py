@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.optim.optimizer import Optimizer, gradient_of, state_tensor
+from microtensor.optim.optimizer import Optimizer, gradients, state_tensor
 
 
 class Adadelta(Optimizer):
@@ -61,10 +61,7 @@ class Adadelta(Optimizer):
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, rho, eps = group["lr"], group["rho"], group["eps"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = gradient_of(p, group["weight_decay"], group["maximize"])
+        for p, g in gradients(group):
             state = self.state[p]
             if not state:
                 state["step"] = 0

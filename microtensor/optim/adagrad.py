@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.optim.optimizer import Optimizer, gradient_of, state_tensor
+from microtensor.optim.optimizer import Optimizer, gradients, state_tensor
 
 
 class Adagrad(Optimizer):
@@ -69,10 +69,7 @@ class Adagrad(Optimizer):
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = gradient_of(p, group["weight_decay"], group["maximize"])
+        for p, g in gradients(group):
             state = self.state[p]
             state["step"] = step = state["step"] + 1
             step_size = lr / (1 + (step - 1) * lr_decay)

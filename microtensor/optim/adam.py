@@ -29,8 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.core.tensor import Tensor
-from microtensor.optim.optimizer import Optimizer, gradient_of
+from microtensor.optim.optimizer import Optimizer, gradients, state_tensor
 
 
 class Adam(Optimizer):
@@ -85,25 +84,16 @@ class Adam(Optimizer):
         lr = group["lr"]
         beta1, beta2 = group["betas"]
         eps = group["eps"]
-        weight_decay = group["weight_decay"]
         amsgrad = group["amsgrad"]
-        maximize = group["maximize"]
         decoupled = group.get("decoupled_weight_decay", False)
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            if decoupled and weight_decay != 0:
-                p._array *= 1 - lr * weight_decay
-                g = gradient_of(p, 0, maximize)
-            else:
-                g = gradient_of(p, weight_decay, maximize)
+        for p, g in gradients(group, decoupled):
             state = self.state[p]
             if not state:
                 state["step"] = 0
-                state["exp_avg"] = Tensor._make(np.zeros_like(p._array), None)
-                state["exp_avg_sq"] = Tensor._make(np.zeros_like(p._array), None)
+                state["exp_avg"] = state_tensor(p)
+                state["exp_avg_sq"] = state_tensor(p)
                 if amsgrad:
-                    state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(p._array), None)
+                    state["max_exp_avg_sq"] = state_tensor(p)
             state["step"] = step = state["step"] + 1
             m = state["exp_avg"]._array
             v = state["exp_avg_sq"]._array

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.optim.optimizer import Optimizer, gradient_of, state_tensor
+from microtensor.optim.optimizer import Optimizer, gradients, state_tensor
 
 
 def check_adam_arguments(lr: float, betas: tuple[float, float], eps: float,
@@ -67,10 +67,7 @@ class Adamax(Optimizer):
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = gradient_of(p, group["weight_decay"], group["maximize"])
+        for p, g in gradients(group):
             state = self.state[p]
             if not state:
                 state["step"] = 0

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.optim.adamax import check_adam_arguments
-from microtensor.optim.optimizer import Optimizer, gradient_of, state_tensor
+from microtensor.optim.optimizer import Optimizer, gradients, state_tensor
 
 
 class NAdam(Optimizer):
@@ -67,16 +67,9 @@ class NAdam(Optimizer):
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        weight_decay, psi = group["weight_decay"], group["momentum_decay"]
+        psi = group["momentum_decay"]
         decoupled = group["decoupled_weight_decay"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            if decoupled and weight_decay != 0:
-                p._array *= 1 - lr * weight_decay
-                g = gradient_of(p, 0, group["maximize"])
-            else:
-                g = gradient_of(p, weight_decay, group["maximize"])
+        for p, g in gradients(group, decoupled):
             state = self.state[p]
             if not state:
                 state["step"] = 0

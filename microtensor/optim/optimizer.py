@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any
 
@@ -52,6 +52,24 @@ def gradient_of(p: Tensor, weight_decay: float, maximize: bool) -> np.ndarray:
     if weight_decay != 0:
         g = g + weight_decay * p._array
     return g
+
+
+def gradients(group: dict[str, Any], decoupled: bool = False) -> Iterator[tuple[Tensor, Any]]:
+    """``(p, g)`` for each parameter of ``group`` that has a gradient, ``g`` as the update
+    rules see it (``gradient_of`` with the group's ``weight_decay`` and ``maximize``).
+
+    ``decoupled`` is AdamW's rule: weight decay shrinks the parameter itself,
+    ``p *= 1 - lr * weight_decay``, and ``g`` carries none.
+    """
+    weight_decay, maximize = group["weight_decay"], group["maximize"]
+    for p in group["params"]:
+        if p.grad is None:
+            continue
+        if decoupled and weight_decay != 0:
+            p._array *= 1 - group["lr"] * weight_decay
+            yield p, gradient_of(p, 0, maximize)
+        else:
+            yield p, gradient_of(p, weight_decay, maximize)
 
 
 def state_tensor(p: Tensor, fill: float = 0.0) -> Tensor:

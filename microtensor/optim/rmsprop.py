@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from microtensor.optim.optimizer import Optimizer, gradient_of, state_tensor
+from microtensor.optim.optimizer import Optimizer, gradients, state_tensor
 
 
 class RMSprop(Optimizer):
@@ -66,10 +66,7 @@ class RMSprop(Optimizer):
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
         momentum, centered = group["momentum"], group["centered"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = gradient_of(p, group["weight_decay"], group["maximize"])
+        for p, g in gradients(group):
             state = self.state[p]
             if not state:
                 state["step"] = 0

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from microtensor.core.tensor import Tensor
-from microtensor.optim.optimizer import Optimizer, gradient_of
+from microtensor.optim.optimizer import Optimizer, gradients
 
 
 class SGD(Optimizer):
@@ -69,13 +69,8 @@ class SGD(Optimizer):
         lr = group["lr"]
         momentum = group["momentum"]
         dampening = group["dampening"]
-        weight_decay = group["weight_decay"]
         nesterov = group["nesterov"]
-        maximize = group["maximize"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = gradient_of(p, weight_decay, maximize)
+        for p, g in gradients(group):
             if momentum != 0:
                 state = self.state[p]
                 buffer = state.get("momentum_buffer")
