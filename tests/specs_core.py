@@ -55,6 +55,17 @@ def _pow(draw: st.DrawFn) -> tuple:
 
 
 @st.composite
+def _linear(draw: st.DrawFn) -> tuple:
+    """x (in,), (N, in) or (B, N, in); weight (out, in); bias (out,) or (N, out)."""
+    features, outputs = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    lead = draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3))
+    x = draw(mts.float_arrays((*lead, features)))
+    weight = draw(mts.float_arrays((outputs, features)))
+    bias_shape = draw(st.sampled_from([(outputs,), (*lead[-1:], outputs)]))
+    return (x, weight, draw(mts.float_arrays(bias_shape))), {}
+
+
+@st.composite
 def _sum(draw: st.DrawFn) -> tuple:
     x = draw(mts.float_arrays(SHAPES))
     return (x,), {"dim": draw(mts.sum_dims(x.ndim)), "keepdim": draw(st.booleans())}
@@ -207,6 +218,8 @@ SPECS = [
     ),
     PrimitiveSpec(linalg.MatMul, mts.matmul_arrays(max_side=3).map(lambda ab: (ab, {})),
                   np.matmul, differentiable=(0, 1)),
+    PrimitiveSpec(linalg.Linear, _linear(), lambda x, weight, bias: x @ weight.T + bias,
+                  differentiable=(0, 1, 2)),
     PrimitiveSpec(reduction.Sum, _sum(),
                   lambda x, dim, keepdim: np.asarray(np.sum(x, axis=dim, keepdims=keepdim))),
     PrimitiveSpec(reduction.Max, _extremum(), _extremum_reference(np.max),

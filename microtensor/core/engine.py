@@ -127,19 +127,20 @@ def run_backward(
                 kept = node._retained
                 grad = grad_output if create_graph else grad_output.detach()
                 kept.grad = grad if kept.grad is None else kept.grad + grad
-            if node in wanted_nodes:
+            if wanted_nodes and node in wanted_nodes:
                 captured[id(node)] = grad_output
             input_grads = node.function.backward(node, grad_output)
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
-            if len(input_grads) != len(node.inputs):
+            arguments = node.inputs
+            if len(input_grads) != len(arguments):
                 raise RuntimeError(
                     f"{node.function.__name__}.backward returned {len(input_grads)} "
-                    f"gradients but apply() got {len(node.inputs)} positional arguments"
+                    f"gradients but apply() got {len(arguments)} positional arguments"
                 )
-            edges = zip(node.inputs, node.parents, node.needs_input_grad, input_grads, strict=True)
+            edges = zip(arguments, node.parents, node.needs_input_grad, input_grads, strict=True)
             for argument, parent, needs, grad in edges:
-                if not needs or grad is None:
+                if grad is None or not needs:
                     continue
                 if grad._array.shape != argument._array.shape:
                     raise RuntimeError(
@@ -150,10 +151,9 @@ def run_backward(
                     grad = grad.to(argument.dtype)
                 if parent is None:
                     _deliver_to_leaf(argument, grad, inputs, leaf_results)
-                elif parent in node_grads:
-                    node_grads[parent] = node_grads[parent] + grad
                 else:
-                    node_grads[parent] = grad
+                    previous = node_grads.get(parent)
+                    node_grads[parent] = grad if previous is None else previous + grad
             if not retain_graph:
                 node.release()
 

@@ -80,6 +80,29 @@ class Context:
     _hooks: list[Any] | None = None
     _retained: Tensor | None = None  # the output tensor whose .grad is kept (retain_grad)
 
+    def _record(
+        self, args: tuple[Any, ...], needs: tuple[bool, ...], output: np.ndarray,
+        versions: Any,
+    ) -> Tensor:
+        """Link this node into the graph; return its output Tensor (``Primitive.apply``)."""
+        self.inputs = args
+        self.needs_input_grad = needs
+        self.parents = tuple([arg.grad_fn if need else None for arg, need in zip(args, needs, strict=True)])
+        self._output = output
+        result = _new(Tensor)._set(output, self, None, versions)
+        saved = self._saved
+        if saved:  # note the versions of what was saved, to catch in-place changes later
+            self._input_versions = tuple([
+                0 if (counter := getattr(arg, "_versions", None)) is None else counter.value
+                for arg in args
+            ])
+            for value in saved:
+                if value is output:  # the output itself is saved: note its version too
+                    counter = result._version_counter()
+                    self._output_version = (counter, counter.value)
+                    break
+        return result
+
     def name(self) -> str:
         """The node's name, ``MulBackward0`` (what ``grad_fn`` shows, as PyTorch names it)."""
         return type(self).__name__
@@ -208,21 +231,7 @@ class Primitive:
             versions = args[0]._version_counter()
         if not grad_mode.state.enabled:
             return _new(Tensor)._set(output, None, _NO_GRAD_MODE, versions)
-        needs = [isinstance(arg, Tensor) and arg.requires_grad for arg in args]
+        needs = tuple([isinstance(arg, Tensor) and arg.requires_grad for arg in args])
         if True not in needs:
             return _new(Tensor)._set(output, None, None, versions)
-        ctx.inputs = args
-        edges = zip(args, needs, strict=True)
-        ctx.parents = tuple([arg.grad_fn if need else None for arg, need in edges])
-        ctx.needs_input_grad = tuple(needs)
-        ctx._output = output
-        result = _new(Tensor)._set(output, ctx, None, versions)
-        if ctx._saved:  # note the versions of what was saved, to catch in-place changes
-            ctx._input_versions = tuple(
-                [0 if (v := getattr(arg, "_versions", None)) is None else v.value for arg in args]
-            )
-            for value in ctx._saved:
-                if value is output:
-                    counter = result._version_counter()
-                    ctx._output_version = (counter, counter.value)
-        return result
+        return ctx._record(args, needs, output, versions)

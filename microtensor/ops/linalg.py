@@ -1,4 +1,4 @@
-"""Matrix multiplication: the primitive MatMul and the ops ``matmul`` (``@``) and ``linear``.
+"""Matrix multiplication: the primitives MatMul and Linear, the ops ``matmul`` (``@``), ``linear``.
 
 NumPy's rules: batch broadcasting and the 1-D cases.
 """
@@ -11,7 +11,7 @@ import numpy as np
 
 from microtensor.core.function import Context, Primitive
 from microtensor.core.tensor import Tensor
-from microtensor.ops.shape import Permute, Reshape, sum_to, transpose
+from microtensor.ops.shape import Permute, Reshape, sum_to
 from microtensor.ops.table import public
 
 
@@ -58,6 +58,46 @@ class MatMul(Primitive):
         return grad_a, grad_b
 
 
+class Linear(Primitive):
+    """``x @ weight.T + bias``: a fully connected layer as one node, as PyTorch's ``addmm``.
+
+    Fused on purpose, for speed: one node instead of three (transpose, matmul, add), so a
+    layer costs one ``apply`` forward and one node in backward. x (..., in), weight
+    (out, in), bias broadcastable to (..., out) or None. With g = dL/d(output):
+
+        dx = g @ weight,  dweight = sum over leading axes of g^T x,  dbias = g summed to
+        bias's shape.
+
+    The backward is made of MatMul, Permute, Reshape and SumTo, so it is differentiable.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None
+    ) -> np.ndarray:
+        ctx.save_for_backward(x, weight)
+        ctx.bias_shape = None if bias is None else bias.shape
+        output = np.matmul(x, weight.T)
+        return output if bias is None else output + bias
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight = ctx.saved_tensors
+        needs_x, needs_weight, needs_bias = ctx.needs_input_grad
+        grad_x = grad_weight = grad_bias = None
+        if needs_x:
+            grad_x = MatMul.apply(grad_output, weight)
+        if needs_weight:
+            rows, columns = grad_output, x  # (N, out) and (N, in): leading axes flattened
+            if grad_output.ndim != 2:
+                rows = Reshape.apply(grad_output, (-1, weight.shape[0]))
+                columns = Reshape.apply(x, (-1, weight.shape[1]))
+            grad_weight = MatMul.apply(Permute.apply(rows, (1, 0)), columns)
+        if needs_bias:
+            grad_bias = sum_to(grad_output, ctx.bias_shape)
+        return grad_x, grad_weight, grad_bias
+
+
 # ----- the public ops ---------------------------------------------------------------
 
 
@@ -93,13 +133,31 @@ def matmul(input: Any, other: Any) -> Tensor:
 
 @public(methods=(), function=False, functional=True)
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``input @ weight.T + bias``, weight of shape (out_features, in_features)."""
+    """``input @ weight.T + bias``, weight of shape (out_features, in_features).
+
+    One node (the ``Linear`` primitive). As in PyTorch, the three must share one dtype.
+    """
     if input._array.ndim == 0:
         raise RuntimeError("linear: input must have a feature dimension, got a 0-D tensor")
+    if weight._array.ndim != 2:
+        raise RuntimeError(
+            f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}"
+        )
     if input._array.shape[-1] != weight._array.shape[-1]:
         raise RuntimeError(
             f"linear: input has {input.shape[-1]} features (shape {input.shape}) but "
             f"weight expects {weight._array.shape[-1]} (weight shape {weight._array.shape})"
         )
-    output = matmul(input, transpose(weight, 0, 1))
-    return output if bias is None else output + bias
+    for name, other in (("weight", weight), ("bias", bias)):
+        if other is not None and other._array.dtype != input._array.dtype:
+            raise RuntimeError(
+                f"linear: expected input and {name} to have the same dtype, but got "
+                f"{input.dtype} and {other.dtype}; convert one with .to()"
+            )
+    try:
+        return Linear.apply(input, weight, bias)
+    except ValueError:  # the only shape left unchecked: the bias against the output
+        raise RuntimeError(
+            f"linear: bias of shape {bias.shape} does not broadcast to the output shape "  # type: ignore[union-attr]
+            f"{(*input.shape[:-1], weight.shape[0])}"
+        ) from None

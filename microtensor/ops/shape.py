@@ -97,7 +97,7 @@ class SumTo(Primitive):
 
 def sum_to(tensor: Tensor, shape: tuple[int, ...]) -> Tensor:
     """``tensor`` summed down to ``shape`` (itself when the shape already matches)."""
-    return tensor if tensor.shape == shape else SumTo.apply(tensor, shape)
+    return tensor if tensor._array.shape == shape else SumTo.apply(tensor, shape)
 
 
 class Index(Primitive):

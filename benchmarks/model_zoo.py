@@ -1,0 +1,174 @@
+"""Larger models, microtensor vs PyTorch: seconds and peak memory, each in a process of its own.
+
+    python benchmarks/model_zoo.py --framework microtensor --model resnet18 [--quick]
+
+prints one JSON line: the seconds of the work (best of the rounds) and the peak memory it
+added, in MiB: the peak resident set size (``ru_maxrss``) minus the resident size just
+before the first round, so that what each library's import costs is not counted. The
+work, float32, one thread on both sides:
+
+* ``resnet18``: one forward and backward of ResNet-18 (``models.resnet``) on a batch of 8
+  images of 3x224x224 (``--quick``: 2 images of 64x64);
+* ``lenet5``: 20 SGD training steps of LeNet-5 (``models.lenet``) on batches of 64
+  images of 1x32x32 (``--quick``: 2 steps).
+
+PyTorch's side is the same network written with ``torch.nn`` below (torchvision's
+ResNet-18 layout; the PyTorch tutorial's LeNet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WORK = {
+    "resnet18": "ResNet-18 fwd+bwd, batch 8, 224x224",
+    "lenet5": "LeNet-5 training, batch 64, 32x32",
+}
+
+
+def current_mib() -> float:
+    """This process's resident memory now (Linux: /proc/self/statm)."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def torch_resnet18(torch: Any) -> Any:
+    """torchvision's ResNet-18 layout in plain torch.nn (torchvision is not required)."""
+    nn = torch.nn
+
+    class BasicBlock(nn.Module):
+        def __init__(self, inplanes: int, planes: int, stride: int) -> None:
+            super().__init__()
+            self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(planes)
+            self.relu = nn.ReLU(inplace=True)
+            self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(planes)
+            self.downsample = None
+            if stride != 1 or inplanes != planes:
+                self.downsample = nn.Sequential(
+                    nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes)
+                )
+
+        def forward(self, x: Any) -> Any:
+            identity = x if self.downsample is None else self.downsample(x)
+            out = self.relu(self.bn1(self.conv1(x)))
+            return self.relu(self.bn2(self.conv2(out)) + identity)
+
+    layers: list[Any] = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64),
+                         nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 1)]
+    inplanes = 64
+    for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        layers += [BasicBlock(inplanes, planes, stride), BasicBlock(planes, planes, 1)]
+        inplanes = planes
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1000)]
+    return nn.Sequential(*layers)
+
+
+def torch_lenet5(torch: Any) -> Any:
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84),
+        nn.ReLU(), nn.Linear(84, 10),
+    )
+
+
+def work(framework: str, name: str, quick: bool) -> Callable[[], Any]:
+    """The timed work for ``framework`` (``microtensor`` or ``pytorch``) and model ``name``."""
+    rng = np.random.default_rng(0)
+    if framework == "pytorch":
+        import torch
+
+        torch.set_num_threads(1)
+        lib, functional, optim = torch, torch.nn.functional, torch.optim
+        model = torch_resnet18(torch) if name == "resnet18" else torch_lenet5(torch)
+    else:
+        sys.path.insert(0, str(ROOT))
+        import microtensor as lib
+        import microtensor.nn.functional as functional
+        from microtensor import optim
+
+        if name == "resnet18":
+            from models.resnet import resnet18
+
+            model = resnet18()
+        else:
+            from models.lenet import LeNet5
+
+            model = LeNet5()
+    if name == "resnet18":
+        batch, side = (2, 64) if quick else (8, 224)
+        x = lib.from_numpy(rng.standard_normal((batch, 3, side, side)).astype(np.float32))
+
+        def forward_backward() -> None:
+            model.zero_grad()
+            model(x).sum().backward()
+
+        return forward_backward
+    images = lib.from_numpy(rng.standard_normal((64, 1, 32, 32)).astype(np.float32))
+    labels = lib.from_numpy(rng.integers(0, 10, 64))
+    optimizer = optim.SGD(model.parameters(), lr=0.01)
+    steps = 2 if quick else 20
+
+    def train() -> None:
+        for _ in range(steps):
+            optimizer.zero_grad()
+            functional.cross_entropy(model(images), labels).backward()
+            optimizer.step()
+
+    return train
+
+
+def measure(framework: str, name: str, quick: bool) -> dict[str, float]:
+    run = work(framework, name, quick)
+    before = current_mib()
+    run()  # the first round also makes what later rounds reuse
+    seconds = float("inf")
+    for _ in range(1 if quick else 3):
+        start = time.perf_counter()
+        run()
+        seconds = min(seconds, time.perf_counter() - start)
+    return {"seconds": seconds, "peak_mib": peak_mib() - before}
+
+
+def measure_in_child(framework: str, name: str, quick: bool) -> dict[str, float]:
+    """``measure`` in a fresh process (so that peaks do not mix), one BLAS thread."""
+    command = [sys.executable, str(Path(__file__)), "--framework", framework, "--model", name]
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
+    output = subprocess.run(command + (["--quick"] if quick else []), cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--framework", choices=("microtensor", "pytorch"), required=True)
+    parser.add_argument("--model", choices=tuple(WORK), required=True)
+    parser.add_argument("--quick", action="store_true", help="small inputs: a smoke test")
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.framework, args.model, args.quick)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
