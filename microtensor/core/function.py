@@ -87,7 +87,8 @@ class Context:
         """Link this node into the graph; return its output Tensor (``Primitive.apply``)."""
         self.inputs = args
         self.needs_input_grad = needs
-        self.parents = tuple([arg.grad_fn if need else None for arg, need in zip(args, needs, strict=True)])
+        edges = zip(args, needs, strict=True)
+        self.parents = tuple([arg.grad_fn if need else None for arg, need in edges])
         self._output = output
         result = _new(Tensor)._set(output, self, None, versions)
         saved = self._saved
