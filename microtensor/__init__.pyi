@@ -62,6 +62,9 @@ from microtensor.ops.creation import empty_like as empty_like
 from microtensor.core.grad_mode import enable_grad as enable_grad
 from microtensor.ops.arithmetic import eq as eq
 from microtensor.ops.logical import equal as equal
+from microtensor.ops.special import erf as erf
+from microtensor.ops.special import erfc as erfc
+from microtensor.ops.special import erfinv as erfinv
 from microtensor.ops.elementwise import exp as exp
 from microtensor.ops.logarithms import exp2 as exp2
 from microtensor.ops.logarithms import expm1 as expm1

@@ -36,7 +36,7 @@ AREAS: dict[str, list[str]] = {
         "torch.sign", "torch.floor", "torch.ceil", "torch.round", "torch.trunc",
         "torch.clamp", "torch.clip", "torch.maximum", "torch.minimum", "torch.lerp",
         "torch.addmm", "torch.mm", "torch.bmm", "torch.mv", "torch.dot", "torch.outer",
-        "torch.einsum", "torch.matmul", "torch.erf",
+        "torch.einsum", "torch.matmul", "torch.erf", "torch.erfc", "torch.erfinv",
     ],
     "Reductions and comparisons": [
         "torch.sum", "torch.mean", "torch.std", "torch.var", "torch.norm", "torch.prod",

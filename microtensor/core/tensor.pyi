@@ -242,6 +242,18 @@ class Tensor:
     def eq(self, other: Any) -> Tensor: ...  # microtensor/ops/arithmetic.py
     # Whether both have the same shape and the same values (NaN equals nothing); a
     def equal(self, other: Tensor) -> builtins.bool: ...  # microtensor/ops/logical.py
+    # The error function ``erf(x) = 2/sqrt(pi) int_0^x exp(-t^2) dt``, elementwise.
+    def erf(self) -> Tensor: ...  # microtensor/ops/special.py
+    # In place: ``erf`` written into this tensor's memory; returns it.
+    def erf_(self) -> Tensor: ...  # microtensor/ops/special.py
+    # ``erfc(x) = 1 - erf(x)``, elementwise, accurate where ``erf(x)`` is near 1.
+    def erfc(self) -> Tensor: ...  # microtensor/ops/special.py
+    # In place: ``erfc`` written into this tensor's memory; returns it.
+    def erfc_(self) -> Tensor: ...  # microtensor/ops/special.py
+    # The inverse error function, elementwise: ``+-inf`` at ``+-1``, NaN outside ``[-1, 1]``.
+    def erfinv(self) -> Tensor: ...  # microtensor/ops/special.py
+    # In place: ``erfinv`` written into this tensor's memory; returns it.
+    def erfinv_(self) -> Tensor: ...  # microtensor/ops/special.py
     # ``e ** input``, elementwise.
     def exp(self) -> Tensor: ...  # microtensor/ops/elementwise.py
     # ``2 ** input``, elementwise.

@@ -39,6 +39,7 @@ every primitive and gives ``Tensor`` its methods.
 * ``creation.py``:    tensor, as_tensor, from_numpy, zeros, ones, full, empty, eye, arange, ...
 * ``sampling.py``:    rand, randn, randint, randperm, normal, bernoulli, multinomial, uniform_
 * ``join.py``:        Cat, Where, Triangle; cat, stack, split, chunk, where, tril, triu, meshgrid
+* ``special.py``:     Erf, Erfc, Erfinv; erf, erfc, erfinv (vectorised NumPy kernels)
 * ``activation.py``:  NormalCdf, Gelu, GeluTanh, LeakyRelu, Elu, Softplus; gelu, silu, ...
 * ``dropout.py``, ``normalization.py``, ``embedding.py``: dropout, dropout2d; batch_norm,
   layer_norm, group_norm; embedding (compositions)
@@ -83,6 +84,7 @@ from microtensor.ops import (
     shape,
     softmax,
     sorting,
+    special,
     statistics,
     table,
     trigonometry,
@@ -96,6 +98,6 @@ __all__ = [
     "conv", "conversion", "convolutions", "creation", "dropout", "einsum", "elementwise",
     "embedding", "gather", "join", "layout", "linalg", "logarithms", "logical", "loss",
     "losses", "masked", "matrix", "normalization", "norms", "pool", "power", "products",
-    "reduction", "rounding", "sampling", "shape", "softmax", "sorting", "statistics", "table",
-    "trigonometry",
+    "reduction", "rounding", "sampling", "shape", "softmax", "sorting", "special", "statistics",
+    "table", "trigonometry",
 ]  # fmt: skip
