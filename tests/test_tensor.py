@@ -182,6 +182,15 @@ def test_repr_like_pytorch() -> None:
     assert repr(x.detach()) == "tensor([1., 2.])"
 
 
+def test_repr_of_subnormal_values_warns_nothing() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # high / low overflowed here for a subnormal low
+        text = repr(mt.tensor([1e-320, 1.0], dtype=mt.float64))
+    assert text == "tensor([9.9999e-321,  1.0000e+00], dtype=microtensor.float64)"
+
+
 # ----- operators -----------------------------------------------------------------------
 
 

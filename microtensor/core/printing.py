@@ -39,11 +39,12 @@ def _float_format(values: np.ndarray) -> Any:
     if finite.size == 0:
         return lambda v: f"{v:.0f}."
     low, high = finite.min(), finite.max()
+    spread = high > 1000.0 * low  # not high / low: that overflows for subnormal lows
     if np.all(np.ceil(finite) == finite):
-        if high / low > 1000.0 or high > 1e8:
+        if spread or high > 1e8:
             return lambda v: f"{v:.4e}"
         return lambda v: f"{v:.0f}."
-    if high / low > 1000.0 or high > 1e8 or low < 1e-4:
+    if spread or high > 1e8 or low < 1e-4:
         return lambda v: f"{v:.4e}"
     return lambda v: f"{v:.4f}"
 
