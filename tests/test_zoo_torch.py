@@ -187,13 +187,26 @@ def test_state_dicts_have_torchvisions_layout_and_load_strictly_both_ways(name: 
     check_loads_both_ways(ours, theirs)
 
 
+def torch_forward(model: Any, x: Any) -> Any:  # torchvision's AlexNet.forward and VGG.forward
+    x = model["avgpool"](model["features"](x))
+    return model["classifier"](torch.flatten(x, 1))
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("ours", "theirs"), [
-    (lambda: AlexNet(), torch_alexnet),
-    (lambda: VGG(make_layers(CONFIG_D), init_weights=False), torch_vgg16),
+@pytest.mark.parametrize(("ours", "theirs", "size"), [
+    (lambda: AlexNet(), torch_alexnet, 100),  # features end 2 x 2: avgpool spreads to 6 x 6
+    (lambda: VGG(make_layers(CONFIG_D), init_weights=False), torch_vgg16, 32),  # 1 x 1 to 7 x 7
 ])  # fmt: skip
-def test_alexnet_and_vgg16_have_torchvisions_layout(ours: Any, theirs: Any) -> None:
-    check_loads_both_ways(ours(), theirs())
+def test_alexnet_and_vgg16_have_torchvisions_layout_and_eval_logits(
+    ours: Any, theirs: Any, size: int
+) -> None:
+    model, reference = ours(), theirs()
+    check_loads_both_ways(model, reference)
+    x = np.random.default_rng(0).standard_normal((1, 3, size, size)).astype(np.float32)
+    with mt.no_grad(), torch.no_grad():
+        logits = model.eval()(mt.tensor(x)).numpy()
+        expected = torch_forward(reference.eval(), torch.from_numpy(x)).numpy()
+    assert relative_error(logits, expected) <= 1e-5
 
 
 def relative_error(ours: np.ndarray, theirs: np.ndarray) -> float:
