@@ -166,6 +166,15 @@ def significant(value: float | None) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{float(f'{value:.3g}'):g}"
 
 
+def blas_threads() -> str:
+    """The BLAS threads the environment asked for: on a busy machine one thread is often
+    faster than one per core, whose threads wait for each other."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        if os.environ.get(name):
+            return f"BLAS threads {name}={os.environ[name]}"
+    return "BLAS threads: the library's default (one per core)"
+
+
 def scaling_table(rows: list[Measurement], quick: bool) -> Table:
     """The table of ``rows`` with the seed's figures and notes that check the seed's claims
     (``quick``: a smoke run, said in a note)."""
@@ -219,12 +228,13 @@ def scaling_table(rows: list[Measurement], quick: bool) -> Table:
     if all(r.forward_seconds is None for r in rows):
         return table
     table.notes.append(
-        f"Measured on {time.strftime('%Y-%m-%d')} by `python -m models.experiments scaling`. "
+        f"Measured on {time.strftime('%Y-%m-%d')} by `python -m models.experiments scaling` "
+        "(or `all`). "
         "One image (batch of 1, float32). Forward: eval mode under no_grad. Forward+backward: "
         "train mode, cross-entropy on one label, gradients for every parameter. Medians of "
         "3 to 7 rounds; build: construction with initialisation from a seeded generator. "
         f"On {platform.machine()}, {os.cpu_count()} cores shared with other work (noisy), "
-        f"NumPy {np.__version__}."
+        f"NumPy {np.__version__}, {blas_threads()}."
     )
     high_water = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MEGABYTE
     table.notes.append(
