@@ -5,6 +5,7 @@
     python -m models.experiments sweep        # MLP capacity sweep over widths and seeds
     python -m models.experiments four-class   # adding the dot class
     python -m models.experiments robustness   # TinyCNN over 10 initialisation seeds
+    python -m models.experiments scaling      # LeNet-5 to ResNet-50: count, time (scaling.py)
     python -m models.experiments all          # all of it, into docs/results.md and docs/img/
 
 ``--quick`` runs everything small (few epochs, samples and seeds) as a smoke test;
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from models.cli import Parser, path, run_main, writable_folder
-from models.experiments import accuracy, parameters
+from models.experiments import accuracy, parameters, scaling
 from models.experiments.accuracy import FULL, QUICK, Results, Settings
 from models.experiments.results import results_markdown, write_figures
 
@@ -30,6 +31,7 @@ STEPS = {
     "sweep": accuracy.capacity_sweep,
     "four-class": accuracy.four_class,
     "robustness": accuracy.robustness,
+    "scaling": scaling.scaling,
 }
 
 
@@ -56,10 +58,14 @@ def command(args: argparse.Namespace) -> int:
     """Run one experiment, or ``all`` of them and write results.md and its figures."""
     settings = QUICK if args.quick else FULL
     start = time.perf_counter()
-    if args.experiment != "all":
-        run_steps([args.experiment], settings)
-        return 0
     default = Path("runs/experiments-quick") if args.quick else Path("docs")
+    if args.experiment != "all":
+        # scaling rewrites its own section of results.md (the folder checked before the work)
+        out = scaling.output_folder(args.out or default) if args.experiment == "scaling" else None
+        tables = run_steps([args.experiment], settings).tables
+        if out is not None:
+            print(f"wrote its section of {scaling.write_results(tables[0], out)}")
+        return 0
     folder = writable_folder(args.out or default, "--out")  # before minutes of training
     results = run_steps(["params", *STEPS], settings)
     figures = {} if args.no_plots else write_figures(results, folder, settings)
