@@ -12,8 +12,8 @@ work, float32, one thread on both sides:
 * ``lenet5``: 20 SGD training steps of LeNet-5 (``models.lenet``) on batches of 64
   images of 1x32x32 (``--quick``: 2 steps).
 
-PyTorch's side is the same network written with ``torch.nn`` below (torchvision's
-ResNet-18 layout; the PyTorch tutorial's LeNet).
+PyTorch's side is the same network written with ``torch.nn`` (``models/torch_reference.py``:
+torchvision's ResNet-18 layout; the PyTorch tutorial's LeNet).
 """
 
 from __future__ import annotations
@@ -50,59 +50,20 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def torch_resnet18(torch: Any) -> Any:
-    """torchvision's ResNet-18 layout in plain torch.nn (torchvision is not required)."""
-    nn = torch.nn
-
-    class BasicBlock(nn.Module):
-        def __init__(self, inplanes: int, planes: int, stride: int) -> None:
-            super().__init__()
-            self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
-            self.bn1 = nn.BatchNorm2d(planes)
-            self.relu = nn.ReLU(inplace=True)
-            self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-            self.bn2 = nn.BatchNorm2d(planes)
-            self.downsample = None
-            if stride != 1 or inplanes != planes:
-                self.downsample = nn.Sequential(
-                    nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes)
-                )
-
-        def forward(self, x: Any) -> Any:
-            identity = x if self.downsample is None else self.downsample(x)
-            out = self.relu(self.bn1(self.conv1(x)))
-            return self.relu(self.bn2(self.conv2(out)) + identity)
-
-    layers: list[Any] = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64),
-                         nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 1)]
-    inplanes = 64
-    for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
-        layers += [BasicBlock(inplanes, planes, stride), BasicBlock(planes, planes, 1)]
-        inplanes = planes
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1000)]
-    return nn.Sequential(*layers)
-
-
-def torch_lenet5(torch: Any) -> Any:
-    nn = torch.nn
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
-        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84),
-        nn.ReLU(), nn.Linear(84, 10),
-    )
-
-
 def work(framework: str, name: str, quick: bool) -> Callable[[], Any]:
     """The timed work for ``framework`` (``microtensor`` or ``pytorch``) and model ``name``."""
     rng = np.random.default_rng(0)
+    sys.path.insert(0, str(ROOT))
     if framework == "pytorch":
         import torch
 
         torch.set_num_threads(1)
+        from models import torch_reference
+
         lib, functional, optim = torch, torch.nn.functional, torch.optim
-        model = torch_resnet18(torch) if name == "resnet18" else torch_lenet5(torch)
+        model = (torch_reference.TorchResNet(torch_reference.TorchBasicBlock, [2, 2, 2, 2])
+                 if name == "resnet18" else torch_reference.TorchLeNet5())
     else:
-        sys.path.insert(0, str(ROOT))
         import microtensor as lib
         import microtensor.nn.functional as functional
         from microtensor import optim

@@ -262,3 +262,66 @@ def test_backward_with_one_gradient_for_two_outputs_says_so() -> None:
     a = mt.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match="got 1 gradients for 2 outputs"):
         mt.autograd.backward([a * 2, a * 3], mt.ones(2))
+
+
+# ----- a leaf's .grad owns its memory (the engine takes fresh arrays without a copy) ----
+
+
+class _ReturnsSaved(mt.autograd.Function):
+    """A custom Function whose backward hands back a tensor the user owns."""
+
+    @staticmethod
+    def forward(ctx, x, other):  # type: ignore[no-untyped-def]
+        ctx.save_for_backward(other)
+        return x * 1
+
+    @staticmethod
+    def backward(ctx, grad_output):  # type: ignore[no-untyped-def]
+        (other,) = ctx.saved_tensors
+        return other, None
+
+
+def _independent(*tensors: mt.Tensor) -> bool:
+    arrays = [t.numpy() for t in tensors]
+    return not any(
+        np.shares_memory(a, b) for i, a in enumerate(arrays) for b in arrays[i + 1 :]
+    )
+
+
+def test_leaf_gradients_never_share_memory() -> None:
+    a = mt.tensor([1.0, 2.0], requires_grad=True)
+    b = mt.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()  # Add hands the same gradient to both
+    assert _independent(a.grad, b.grad)
+    a.grad.zero_()
+    assert b.grad.tolist() == [1.0, 1.0]
+
+    x = mt.tensor([1.0, 2.0], requires_grad=True)
+    g = mt.tensor([5.0, 6.0])
+    (x + 0).backward(g)  # the caller's gradient reaches the leaf unchanged
+    assert x.grad.tolist() == [5.0, 6.0] and _independent(x.grad, g)
+
+    x.grad = None
+    other = mt.tensor([7.0, 8.0])
+    _ReturnsSaved.apply(x, other).sum().backward()
+    assert x.grad.tolist() == [7.0, 8.0] and _independent(x.grad, other)
+
+    x.grad = None
+    seen = []
+    x.register_hook(lambda grad: seen.append(grad))
+    (x * 2).sum().backward()
+    assert _independent(x.grad, seen[0])
+
+    w = mt.tensor([1.0, 2.0], requires_grad=True)
+    y = w + 0
+    y.retain_grad()
+    (y * 1).sum().backward()
+    assert _independent(w.grad, y.grad)
+
+
+def test_fresh_gradients_are_taken_and_still_accumulate() -> None:
+    w = mt.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = mt.tensor([[1.0, 1.0]])
+    for expected in ([[1.0, 1.0], [1.0, 1.0]], [[2.0, 2.0], [2.0, 2.0]]):
+        (x @ w).sum().backward()
+        assert w.grad.tolist() == expected and w.grad.numpy().flags.owndata

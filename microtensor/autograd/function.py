@@ -41,6 +41,7 @@ class FunctionCtx(Context):
     """The ``ctx`` of a ``Function``: PyTorch's methods, on a node of the graph."""
 
     materialize_grads = True
+    gradients_may_alias = True  # backward may return the user's own tensors
     _dirty: tuple[Tensor, ...] = ()
     _non_differentiable: tuple[Tensor, ...] = ()
     _saved_pairs: tuple[tuple[Any, int], ...] = ()

@@ -100,13 +100,14 @@ def run_backward(
     roots: list[Context] = []
     node_grads: dict[Context, Tensor] = {}
     captured: dict[int, Tensor] = {}
-    leaf_results: dict[int, Tensor] = {}
+    delivery = _Delivery(inputs, retain_graph or create_graph)
     for index, (output, gradient) in enumerate(zip(outputs, gradients, strict=True)):
         if not output.requires_grad:
             raise RuntimeError(f"backward: output {index}: " + _why_no_grad(output))
         gradient = _initial_gradient(output, gradient, index)
+        delivery.not_ours(gradient)
         if output.grad_fn is None:  # a leaf differentiated with respect to itself
-            _deliver_to_leaf(output, gradient, inputs, leaf_results)
+            delivery.to_leaf(output, gradient)
             continue
         roots.append(output.grad_fn)
         previous = node_grads.get(output.grad_fn)
@@ -123,13 +124,17 @@ def run_backward(
                 continue
             if node._hooks:
                 grad_output = _run_hooks(node._hooks, grad_output)
+                delivery.take_nothing()  # a hook may have kept a reference
             if node._retained is not None and inputs is None:  # retain_grad(), after hooks
+                delivery.take_nothing()  # the retained .grad shares its array
                 kept = node._retained
                 grad = grad_output if create_graph else grad_output.detach()
                 kept.grad = grad if kept.grad is None else kept.grad + grad
             if wanted_nodes and node in wanted_nodes:
                 captured[id(node)] = grad_output
             input_grads = node.function.backward(node, grad_output)
+            if node.gradients_may_alias:  # a user's Function may return its own tensors
+                delivery.take_nothing()
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
             arguments = node.inputs
@@ -150,7 +155,7 @@ def run_backward(
                 if grad._array.dtype != argument._array.dtype:  # .grad has its tensor's dtype
                     grad = grad.to(argument.dtype)
                 if parent is None:
-                    _deliver_to_leaf(argument, grad, inputs, leaf_results)
+                    delivery.to_leaf(argument, grad)
                 else:
                     previous = node_grads.get(parent)
                     node_grads[parent] = grad if previous is None else previous + grad
@@ -162,7 +167,7 @@ def run_backward(
     results: list[Tensor | None] = []
     for tensor in inputs:
         if tensor.grad_fn is None:
-            results.append(leaf_results.get(id(tensor)))
+            results.append(delivery.results.get(id(tensor)))
         else:
             results.append(captured.get(id(tensor.grad_fn)))
     return results
@@ -177,29 +182,56 @@ def _run_hooks(hooks: list[Any], grad: Tensor) -> Tensor:
     return grad
 
 
-def _deliver_to_leaf(
-    leaf: Tensor,
-    grad: Tensor,
-    inputs: Sequence[Tensor] | None,
-    leaf_results: dict[int, Tensor],
-) -> None:
-    if leaf._hooks:
-        grad = _run_hooks(leaf._hooks, grad)
-    if inputs is not None:  # autograd.grad: collect, leave .grad alone
-        if any(leaf is t for t in inputs):
-            previous = leaf_results.get(id(leaf))
-            leaf_results[id(leaf)] = grad if previous is None else previous + grad
-        return
-    if not leaf.requires_grad:
-        return
-    if leaf.grad is None:
-        if not grad_mode.state.enabled:
-            # Own the array: the same gradient may reach several leaves, or be a
-            # read-only broadcast view, and optimisers may update .grad in place.
-            grad = Tensor._make(grad._array.copy())
-        leaf.grad = grad
-    else:
-        leaf.grad = leaf.grad + grad
+class _Delivery:
+    """Where the gradients that reach leaves go, in one backward call.
+
+    ``backward`` accumulates them into ``leaf.grad``; ``autograd.grad`` (``inputs``)
+    collects them in ``results`` instead. A leaf's first gradient becomes its ``.grad``,
+    which must own its array (optimisers and users change ``.grad`` in place), so it is
+    copied unless it is safe to take as it is: an array NumPy made during this backward
+    (it owns its memory and is writeable), not given to another leaf before, not the
+    caller's, and no hook or ``retain_grad`` saw it. PyTorch's AccumulateGrad makes the
+    same choice by reference count; taking saves a copy of every parameter's gradient.
+    """
+
+    def __init__(self, inputs: Sequence[Tensor] | None, keep_graph: bool) -> None:
+        self.inputs = inputs
+        self.results: dict[int, Tensor] = {}
+        # ids of arrays a leaf must not take; None: take none (the graph stays alive)
+        self.given: set[int] | None = None if keep_graph else set()
+
+    def not_ours(self, gradient: Tensor) -> None:
+        """``gradient`` belongs to the caller: copy it if it reaches a leaf."""
+        if self.given is not None:
+            self.given.add(id(gradient._array))
+
+    def take_nothing(self) -> None:
+        self.given = None
+
+    def to_leaf(self, leaf: Tensor, grad: Tensor) -> None:
+        if leaf._hooks:
+            grad = _run_hooks(leaf._hooks, grad)
+            self.given = None
+        if self.inputs is not None:  # autograd.grad: collect, leave .grad alone
+            if any(leaf is t for t in self.inputs):
+                previous = self.results.get(id(leaf))
+                self.results[id(leaf)] = grad if previous is None else previous + grad
+            return
+        if not leaf.requires_grad:
+            return
+        if leaf.grad is not None:
+            leaf.grad = leaf.grad + grad
+        elif grad_mode.state.enabled:  # create_graph: the gradient is a graph of its own
+            leaf.grad = grad
+        else:
+            leaf.grad = grad if self._may_take(grad._array) else Tensor._make(grad._array.copy())
+
+    def _may_take(self, array: np.ndarray) -> bool:
+        given = self.given
+        if given is None or id(array) in given:
+            return False
+        given.add(id(array))
+        return array.flags.owndata and array.flags.writeable
 
 
 def backward(
