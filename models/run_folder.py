@@ -162,7 +162,7 @@ def save_run(run: Run, folder: Path) -> list[Path]:
     summary = {
         "config": dataclasses.asdict(run.config),
         "parameters": count_parameters(run.model),
-        "classes": list(run.recipe.class_names(run.config.classes)),
+        "classes": list(run.recipe.class_names(run.config)),
         "epochs": rows,
         "final": rows[-1] if rows else None,
         "val_confusion": confusion.tolist(),
