@@ -135,7 +135,7 @@ def remove_run_files(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text_atomically(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -156,7 +156,7 @@ def save_run(run: Run, folder: Path) -> list[Path]:
     writer = csv.DictWriter(table, fieldnames=[f.name for f in dataclasses.fields(EpochStats)])
     writer.writeheader()
     writer.writerows(rows)
-    _write_text(folder / "metrics.csv", table.getvalue())
+    write_text_atomically(folder / "metrics.csv", table.getvalue())
     predictions = predict(run.model, run.val_x).argmax(axis=1)
     confusion = confusion_matrix(run.val_y, predictions, run.config.classes)
     summary = {
@@ -167,7 +167,7 @@ def save_run(run: Run, folder: Path) -> list[Path]:
         "final": rows[-1] if rows else None,
         "val_confusion": confusion.tolist(),
     }
-    _write_text(folder / "metrics.json", json.dumps(summary, indent=2) + "\n")
+    write_text_atomically(folder / "metrics.json", json.dumps(summary, indent=2) + "\n")
     return [folder / name for name in (CHECKPOINT_NAME, "metrics.csv", "metrics.json")]
 
 

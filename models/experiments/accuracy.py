@@ -60,6 +60,7 @@ LINEAR = Recipe(
     class_names=run_data.class_names,
     kernels=None,
     defaults=tinycnn.DEFAULTS,
+    dataset_defaults={"digits": tinycnn.DIGITS_DEFAULTS},
 )
 RECIPES = {"tinycnn": tinycnn.RECIPE, "mlp": mlp.RECIPE, "linear": LINEAR}
 # (optimizer, lr) for the robustness table; the first is the default run's.

@@ -1,9 +1,15 @@
 """What ``python -m models.experiments all`` writes: results.md (the tables, the
-figures and how they were made) and the PNG figures it shows."""
+figures and how they were made) and the PNG figures it shows.
+
+Other commands own a section of results.md between ``<!-- NAME: begin -->`` and
+``<!-- NAME: end -->`` (``digits``): :func:`replace_section` rewrites one in place, and
+:func:`write_results`, which ``all`` uses, keeps every such section of the file it replaces.
+"""
 
 from __future__ import annotations
 
 import platform
+import re
 import time
 from pathlib import Path
 
@@ -14,6 +20,38 @@ from models import plots
 from models.datasets import STRIPE_CLASSES, make_stripes
 from models.experiments.accuracy import Results, Settings
 from models.experiments.table import percent
+from models.run_folder import write_text_atomically
+
+SECTION = re.compile(r"<!-- ([\w-]+): begin -->\n.*?<!-- \1: end -->\n", re.DOTALL)
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return f"<!-- {name}: begin -->\n", f"<!-- {name}: end -->\n"
+
+
+def replace_section(path: Path, name: str, body: str) -> None:
+    """Put ``body`` between the markers of section ``name`` in the file ``path``, in place
+    of what was there (at the end when the file has no such section; the file is made when
+    missing). The file is replaced atomically."""
+    begin, end = _markers(name)
+    text = path.read_text() if path.exists() else ""
+    block = begin + body.rstrip("\n") + "\n" + end
+    old = next((m for m in SECTION.finditer(text) if m.group(1) == name), None)
+    if old is not None:
+        text = text[: old.start()] + block + text[old.end() :]
+    else:
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + block
+    write_text_atomically(path, text)
+
+
+def write_results(path: Path, text: str) -> None:
+    """Replace results.md with ``text`` (atomically), keeping at its end every marked
+    section of the old file that ``text`` does not hold."""
+    old = path.read_text() if path.exists() else ""
+    kept = [m.group(0) for m in SECTION.finditer(old) if _markers(m.group(1))[0] not in text]
+    if kept:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(kept)
+    write_text_atomically(path, text)
 
 
 def write_figures(results: Results, folder: Path, settings: Settings) -> dict[str, str]:
