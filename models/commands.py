@@ -2,9 +2,11 @@
 ``gradcheck`` and ``graph``.
 
 Each comes as ``add_<name>(subcommands, recipe, model_flags)``, which declares its flags,
-followed by its handler. ``model_flags`` are the config flags the network is built from
-(``--hidden``, ``--classes``; none for the edge net); ``train`` adds the training flags
-after them. A model's CLI picks the ones it wants (see ``models/tinycnn/cli.py``).
+followed by its handler (``train`` and ``trace`` have files of their own,
+``models/train_command.py`` and ``models/trace_command.py``). ``model_flags`` are the
+config flags the network is built from (``--hidden``, ``--dataset``, ``--classes``; none
+for LeNet-5 and the edge net); ``train`` adds the training flags after them. A model's
+CLI picks the ones it wants (see ``models/tinycnn/cli.py``).
 """
 
 from __future__ import annotations

@@ -32,17 +32,24 @@ def _save(figure: Any, path: Path) -> Path:
     return path
 
 
-def save_curves(history: Sequence[Any], path: Path, title: str = "") -> Path:
-    """Loss and accuracy per epoch, train and validation (``history``: EpochStats)."""
+def save_curves(
+    history: Sequence[Any],
+    path: Path,
+    title: str = "",
+    held_out: str = "validation",
+    target: float = 0.99,
+) -> Path:
+    """Loss and accuracy per epoch, train and ``held_out`` (``history``: EpochStats), with
+    a dotted line at the ``target`` accuracy."""
     figure = _figure(9, 3.4)
     loss_axes, accuracy_axes = figure.subplots(1, 2)
     epochs = [s.epoch for s in history]
     loss_axes.plot(epochs, [s.train_loss for s in history], label="train")
-    loss_axes.plot(epochs, [s.val_loss for s in history], label="validation")
+    loss_axes.plot(epochs, [s.val_loss for s in history], label=held_out)
     loss_axes.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
     accuracy_axes.plot(epochs, [s.train_accuracy for s in history], label="train")
-    accuracy_axes.plot(epochs, [s.val_accuracy for s in history], label="validation")
-    accuracy_axes.axhline(0.99, color="gray", linestyle=":", label="99%")
+    accuracy_axes.plot(epochs, [s.val_accuracy for s in history], label=held_out)
+    accuracy_axes.axhline(target, color="gray", linestyle=":", label=f"{target:.0%}")
     accuracy_axes.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
     accuracy_axes.legend(loc="lower right")
     if title:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models import plots
+from models import plots, run_data
 from models.training import (
     CHECKPOINT_NAME,
     EpochStats,
@@ -179,7 +179,8 @@ def write_run_folder(run: Run, folder: Path, with_plots: bool) -> list[Path]:
         title = (
             f"{run.recipe.name}: {count_parameters(run.model)} parameters, seed {run.config.seed}"
         )
-        written.append(plots.save_curves(run.history, folder / "curves.png", title))
+        held_out = run_data.held_out(run.config)
+        written.append(plots.save_curves(run.history, folder / "curves.png", title, held_out))
         if run.kernels:
             written.append(plots.save_filters(np.stack(run.kernels), folder / "filters.png"))
     return written

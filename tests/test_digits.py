@@ -252,8 +252,24 @@ def test_trace_plot_errors_come_before_any_output(
 
 @pytest.mark.slow
 @needs_sklearn
-def test_lenet_defaults_reach_98_percent_on_the_test_digits(in_tmp: Path) -> None:
+def test_lenet_defaults_reach_98_percent_as_the_docs_say(in_tmp: Path) -> None:
     assert lenet_cli.main(["train", "--out", "l", "--no-plots"]) == 0
     summary = json.loads(Path("l/metrics.json").read_text())
     assert summary["config"] == {"model": "lenet", **lenet.DEFAULTS}
-    assert summary["final"]["val_accuracy"] >= 0.98
+    accuracy = summary["final"]["val_accuracy"]
+    assert accuracy >= 0.98
+    assert tinycnn_cli.main(["train", "--dataset", "digits", "--out", "t", "--no-plots"]) == 0
+    tiny = json.loads(Path("t/metrics.json").read_text())["final"]["val_accuracy"]
+    root = Path(__file__).resolve().parent.parent
+    readme, results, tutorial = (
+        " ".join((root / name).read_text(encoding="utf-8").split())
+        for name in ("README.md", "docs/results.md", "docs/tutorial.md")
+    )
+    correct = round(accuracy * 355)
+    assert f"**{accuracy:.1%} test accuracy** ({correct} of the 355 test digits" in readme
+    assert f"# LeNet-5 on the digits: {accuracy:.1%} test accuracy" in readme
+    assert f"# TinyCNN-10 on the digits: {tiny:.1%} test accuracy" in readme
+    assert f"| LeNet-5 | `python -m models.lenet train` | 61,706 | {accuracy:.1%} |" in results
+    assert f"`python -m models.tinycnn train --dataset digits` | 310 | {tiny:.1%} |" in results
+    assert f"The run ends at {accuracy:.1%} test accuracy: {correct} of the 355" in tutorial
+    assert f"`python -m models.tinycnn train --dataset digits`) gets {tiny:.1%}" in tutorial

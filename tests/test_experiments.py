@@ -13,7 +13,7 @@ from models import plots
 from models.datasets import STRIPE_CLASSES, make_stripes
 from models.experiments import accuracy
 from models.experiments import cli as experiments
-from models.experiments.results import replace_section, write_results
+from models.experiments.results import replace_section, without_sections, write_results
 from models.experiments.table import Table
 from models.mlp.sweep import SweepRow
 
@@ -106,6 +106,7 @@ def test_sections_are_replaced_in_place_and_kept_by_all(tmp_path: Path) -> None:
     assert text.startswith("# New results\n\n<!-- digits: begin -->\nsecond\nlines\n")
     assert "<!-- scaling: begin -->\ntable\n" in text and "body" not in text
     assert [p.name for p in tmp_path.iterdir()] == ["results.md"]  # no temporary left
+    assert without_sections(path.read_text()) == "# New results\n"
 
 
 def test_quick_digits_writes_its_section(

@@ -115,7 +115,7 @@ def digits_table(outcomes: dict[str, Outcome], seeds: int) -> Table:
         optimizer = {"sgd": "plain SGD", "adam": "Adam"}[config.optimizer]
         table.notes.append(
             f"{model.label}: {config.epochs} epochs of {optimizer} (lr {config.lr}, "
-            f"batch {config.batch_size}) on {config.train_size} images"
+            f"batch {config.batch_size}) on {config.train_size:,} images"
             + (", upsampled 4x to 32x32" if run.train_x.shape[-1] == 32 else "")
             + ("" if model.command else "; nn.Linear(64, 10), trained as TinyCNN-10")
             + "."
@@ -190,7 +190,7 @@ def command(args: argparse.Namespace, progress: Progress) -> int:
     if not args.no_plots and plots.available():
         lenet_run = outcomes["LeNet-5"].run
         path = folder / "img" / "lenet_curves.png"
-        plots.save_curves(lenet_run.history, path, "LeNet-5 on the digits, seed 0")
+        plots.save_curves(lenet_run.history, path, "LeNet-5 on the digits, seed 0", "test", 0.98)
         figure = str(path.relative_to(folder))
     text = section(table, figure, (time.perf_counter() - start) / 60, args.quick)
     replace_section(folder / "results.md", "digits", text)

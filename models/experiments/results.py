@@ -44,6 +44,11 @@ def replace_section(path: Path, name: str, body: str) -> None:
     write_text_atomically(path, text)
 
 
+def without_sections(text: str) -> str:
+    """``text`` less its marked sections: what ``all`` itself wrote."""
+    return SECTION.sub("", text).rstrip("\n") + "\n"
+
+
 def write_results(path: Path, text: str) -> None:
     """Replace results.md with ``text`` (atomically), keeping at its end every marked
     section of the old file that ``text`` does not hold."""
