@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from models import run_data
+from models.digits import MissingExtraError
 from models.training import OPTIMIZERS, Recipe, Run, RunConfig, load_checkpoint
 
 
@@ -60,6 +62,9 @@ def run_main(parser: Parser, argv: Sequence[str] | None) -> int:
         prefix = "" if text.startswith(parser.prog) else f"{parser.prog}: error: "
         print(prefix + text, file=sys.stderr)
         return error.code
+    except MissingExtraError as error:  # the digits without scikit-learn
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 1
     except SystemExit as exit_:  # --help and --version exit through argparse
         return exit_.code if isinstance(exit_.code, int) else 0
     except KeyboardInterrupt:
@@ -111,6 +116,29 @@ def load_run(recipe: Recipe, path: str) -> Run:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RuntimeError) as error:
         damage = f"{type(error).__name__}: {error}"
         raise CLIError(f"{path} is a damaged checkpoint ({damage})") from None
+
+
+def restore_checkpoint(recipe: Recipe, args: argparse.Namespace) -> Run:
+    """The run of ``--checkpoint``, checked against ``--classes`` when that is given."""
+    run = load_run(recipe, args.checkpoint)
+    wanted = getattr(args, "classes", None)
+    if wanted is not None and wanted != run.config.classes:
+        raise CLIError(
+            f"--classes {wanted} does not match the checkpoint, a {run.config.classes}-class "
+            f"{run.recipe.name}"
+        )
+    return run
+
+
+def add_checkpoint_command(
+    subcommands: Any, name: str, text: str, handler: Any, model_flags: Sequence[ConfigFlag]
+) -> argparse.ArgumentParser:
+    """A subcommand that reads ``--checkpoint`` (and checks ``--classes`` if the model has it)."""
+    sub = add_command(subcommands, name, text, handler)
+    sub.add_argument("--checkpoint", type=path, required=True, help="a checkpoint or run folder")
+    if CLASSES in model_flags:
+        sub.add_argument("--classes", type=int, choices=CLASSES.choices, help="expected classes")
+    return sub
 
 
 def _number(kind: Callable[[str], Any], test: Callable[[Any], bool], what: str) -> Any:
@@ -166,7 +194,21 @@ class ConfigFlag:
 
 
 CLASSES = ConfigFlag(
-    "--classes", "classes", int, "3 (vertical, horizontal, diagonal) or 4 (and dot)", (3, 4)
+    "--classes",
+    "classes",
+    int,
+    "stripes: 3 (vertical, horizontal, diagonal) or 4 (and dot); digits: 10",
+    (3, 4, 10),
+)
+DATASET = ConfigFlag(
+    "--dataset",
+    "dataset",
+    str,
+    "stripes (synthetic, drawn from the seed) or digits (scikit-learn's 1,797 8x8 "
+    f"handwritten digits, 10 classes, one fixed split: {run_data.DIGITS['train_size']} "
+    f"training / {run_data.DIGITS['val_size']} test images, the default sizes then; needs "
+    "the [data] extra)",
+    run_data.DATASETS,
 )
 SEED = ConfigFlag(
     "--seed", "seed", non_negative_int, "seed of the data, initial weights and shuffling"
@@ -197,7 +239,13 @@ def config_from_args(
 ) -> RunConfig:
     """The recipe's config from the ``flags`` given, and its defaults for the rest."""
     given = {f.field: getattr(args, f.field) for f in flags if getattr(args, f.field) is not None}
-    return recipe.make_config(**given)
+    config = recipe.make_config(**given)
+    if config.dataset in run_data.DATASETS:  # the edge net has its own data
+        try:
+            run_data.check_config(config)
+        except ValueError as error:
+            raise CLIError(str(error)) from None
+    return config
 
 
 def conflicting_flags(

@@ -2,9 +2,11 @@
 ``gradcheck`` and ``graph``.
 
 Each comes as ``add_<name>(subcommands, recipe, model_flags)``, which declares its flags,
-followed by its handler. ``model_flags`` are the config flags the network is built from
-(``--hidden``, ``--classes``; none for the edge net); ``train`` adds the training flags
-after them. A model's CLI picks the ones it wants (see ``models/tinycnn/cli.py``).
+followed by its handler (``train`` and ``trace`` have files of their own,
+``models/train_command.py`` and ``models/trace_command.py``). ``model_flags`` are the
+config flags the network is built from (``--hidden``, ``--dataset``, ``--classes``; none
+for LeNet-5 and the edge net); ``train`` adds the training flags after them. A model's
+CLI picks the ones it wants (see ``models/tinycnn/cli.py``).
 """
 
 from __future__ import annotations
@@ -21,22 +23,22 @@ import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import viz
 from microtensor.testing import check_module_gradients
-from models import train_command
+from models import run_data, trace_command, train_command
 from models.cli import (
-    CLASSES,
     SEED,
     CLIError,
     ConfigFlag,
+    add_checkpoint_command,
     add_command,
     add_config_flags,
     config_from_args,
-    load_run,
     non_negative_int,
     path,
     positive_int,
+    restore_checkpoint,
     writable_file,
 )
-from models.text import format_activation, format_confusion
+from models.text import format_confusion
 from models.training import (
     Recipe,
     Run,
@@ -47,43 +49,22 @@ from models.training import (
 Flags = Sequence[ConfigFlag]
 
 
-def _restore(recipe: Recipe, args: argparse.Namespace) -> Run:
-    """The run of ``--checkpoint``, checked against ``--classes`` when that is given."""
-    run = load_run(recipe, args.checkpoint)
-    wanted = getattr(args, "classes", None)
-    if wanted is not None and wanted != run.config.classes:
-        raise CLIError(
-            f"--classes {wanted} does not match the checkpoint, a {run.config.classes}-class "
-            f"{run.recipe.name}"
-        )
-    return run
-
-
-def _add_checkpoint_command(
-    subcommands: Any, name: str, text: str, handler: Any, model_flags: Flags
-) -> argparse.ArgumentParser:
-    """A subcommand that reads ``--checkpoint`` (and checks ``--classes`` if the model has it)."""
-    sub = add_command(subcommands, name, text, handler)
-    sub.add_argument("--checkpoint", type=path, required=True, help="a checkpoint or run folder")
-    if CLASSES in model_flags:
-        sub.add_argument("--classes", type=int, choices=(3, 4), help="expected classes")
-    return sub
-
-
 def add_model_commands(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     """``train``, ``eval``, ``trace`` and ``gradcheck``: the subcommands every model has."""
     train_command.add_train(subcommands, recipe, model_flags)
     add_eval(subcommands, recipe, model_flags)
-    add_trace(subcommands, recipe, model_flags)
+    trace_command.add_trace(subcommands, recipe, model_flags)
     add_gradcheck(subcommands, recipe, model_flags)
 
 
 def add_eval(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
     """``eval --checkpoint PATH [--classes N] [--seed S [--size N]]``."""
     text = "accuracy and confusion matrix of a checkpoint"
-    sub = _add_checkpoint_command(subcommands, "eval", text, partial(evaluate, recipe), model_flags)
+    sub = add_checkpoint_command(subcommands, "eval", text, partial(evaluate, recipe), model_flags)
     sub.add_argument(
-        "--seed", type=non_negative_int, help="evaluate on a fresh set drawn with this seed"
+        "--seed",
+        type=non_negative_int,
+        help="evaluate on a fresh set drawn with this seed (synthetic data only)",
     )
     sub.add_argument("--size", type=positive_int, help="size of that fresh set")
 
@@ -91,56 +72,25 @@ def add_eval(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
 def evaluate(recipe: Recipe, args: argparse.Namespace) -> int:
     """Accuracy and the confusion matrix of a checkpoint, on its validation set or, with
     ``--seed``, on a fresh set."""
-    run = _restore(recipe, args)
+    run = restore_checkpoint(recipe, args)
+    if args.seed is not None and run.config.dataset == "digits":
+        raise CLIError(
+            "--seed draws a fresh synthetic set; the digits have one fixed test split, "
+            "which eval uses without --seed"
+        )
     if args.seed is None:
         images, labels = run.val_x, run.val_y
-        described = f"the run's validation set ({len(run.val_y)} images)"
+        described = f"the run's {run_data.held_out(run.config)} set ({len(run.val_y)} images)"
     else:
         size = args.size or run.config.val_size
         fresh = dataclasses.replace(run.config, seed=args.seed, train_size=0, val_size=size)
         _, _, images, labels = recipe.data(fresh, np.random.default_rng(args.seed))
         described = f"a fresh set of {size} images (seed {args.seed})"
     predictions = predict(run.model, images).argmax(axis=1)
-    names = recipe.class_names(run.config.classes)
+    names = recipe.class_names(run.config)
     accuracy = float((predictions == labels).mean())
     print(f"{recipe.name} after {run.epoch} epochs, on {described}: accuracy {accuracy:.4f}")
     print(format_confusion(confusion_matrix(labels, predictions, len(names)), names))
-    return 0
-
-
-def add_trace(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
-    """``trace --checkpoint PATH [--classes N] [--index I]``."""
-    text = "one sample through the layers: names, shapes, values"
-    sub = _add_checkpoint_command(subcommands, "trace", text, partial(trace, recipe), model_flags)
-    sub.add_argument(
-        "--index", type=non_negative_int, default=0, help="validation image (default: 0)"
-    )
-
-
-def trace(recipe: Recipe, args: argparse.Namespace) -> int:
-    """One validation sample through the layers: names, shapes and values."""
-    run = _restore(recipe, args)
-    if args.index >= len(run.val_y):
-        raise CLIError(
-            f"--index {args.index} is out of range: the validation set has {len(run.val_y)} images"
-        )
-    names = recipe.class_names(run.config.classes)
-    label = int(run.val_y[args.index])
-    x = mt.from_numpy(run.val_x[args.index : args.index + 1])
-    print(f"validation image {args.index}, class {label} ({names[label]})")
-    print(format_activation("input", "", x.numpy()[0]))
-    run.model.eval()
-    with mt.no_grad():
-        for name, layer in run.model.named_children():
-            x = layer(x)
-            print(format_activation(name, repr(layer), x.numpy()[0]))
-        probabilities = x.softmax(dim=1).numpy()[0]
-    print("softmax -> probabilities")
-    for i, p in enumerate(probabilities):
-        print(f"  {names[i]:>12s} {p:.4f}")
-    guess = int(probabilities.argmax())
-    verdict = "correct" if guess == label else f"wrong, the image is {names[label]}"
-    print(f"prediction: {names[guess]} ({verdict})")
     return 0
 
 
@@ -157,7 +107,7 @@ def add_gradcheck(subcommands: Any, recipe: Recipe, model_flags: Flags) -> None:
 def gradcheck(recipe: Recipe, flags: Flags, args: argparse.Namespace) -> int:
     """Every parameter's gradient against central differences in float64."""
     if args.checkpoint:
-        run = _restore(recipe, args)
+        run = restore_checkpoint(recipe, args)
         where = f"the checkpoint {args.checkpoint} (epoch {run.epoch})"
     else:
         config = config_from_args(recipe, args, flags)

@@ -32,17 +32,24 @@ def _save(figure: Any, path: Path) -> Path:
     return path
 
 
-def save_curves(history: Sequence[Any], path: Path, title: str = "") -> Path:
-    """Loss and accuracy per epoch, train and validation (``history``: EpochStats)."""
+def save_curves(
+    history: Sequence[Any],
+    path: Path,
+    title: str = "",
+    held_out: str = "validation",
+    target: float = 0.99,
+) -> Path:
+    """Loss and accuracy per epoch, train and ``held_out`` (``history``: EpochStats), with
+    a dotted line at the ``target`` accuracy."""
     figure = _figure(9, 3.4)
     loss_axes, accuracy_axes = figure.subplots(1, 2)
     epochs = [s.epoch for s in history]
     loss_axes.plot(epochs, [s.train_loss for s in history], label="train")
-    loss_axes.plot(epochs, [s.val_loss for s in history], label="validation")
+    loss_axes.plot(epochs, [s.val_loss for s in history], label=held_out)
     loss_axes.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
     accuracy_axes.plot(epochs, [s.train_accuracy for s in history], label="train")
-    accuracy_axes.plot(epochs, [s.val_accuracy for s in history], label="validation")
-    accuracy_axes.axhline(0.99, color="gray", linestyle=":", label="99%")
+    accuracy_axes.plot(epochs, [s.val_accuracy for s in history], label=held_out)
+    accuracy_axes.axhline(target, color="gray", linestyle=":", label=f"{target:.0%}")
     accuracy_axes.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
     accuracy_axes.legend(loc="lower right")
     if title:
@@ -133,4 +140,68 @@ def save_examples(
             ax.set_xticks([])
             ax.set_yticks([])
         axes[row, 0].set_ylabel(f"{c}: {names[c]}", fontsize=9)
+    return _save(figure, path)
+
+
+def save_trace(
+    image: np.ndarray,
+    kernels: np.ndarray | None,
+    maps: Sequence[tuple[str, np.ndarray]],
+    probabilities: np.ndarray,
+    names: Sequence[str],
+    label: int,
+    path: Path,
+    title: str = "",
+) -> Path:
+    """One image's journey through a CNN, in one figure.
+
+    Columns: the input ``image`` ``(h, w)``; the first convolution's ``kernels``
+    ``(filters, kh, kw)`` (left out when None); its ``maps``, ``[(name, (filters, h, w))]``
+    after the conv, the ReLU and the pooling, one row per filter; and the class
+    ``probabilities`` as bars, the true class (``label``) in green and a wrong prediction
+    in red. Blue is negative, red positive, white 0; the maps of a filter share one
+    colour scale, so the ReLU is seen to blank the blue and the pooling to keep the reds.
+    """
+    filters = len(maps[0][1]) if maps else 1
+    columns = 2 + (kernels is not None) + len(maps)
+    widths = [1.6] * (columns - 1) + [2.2]
+    figure = _figure(sum(widths) + 0.4, max(3.0, 1.2 * filters + 0.9))
+    grid = figure.add_gridspec(filters, columns, width_ratios=widths)
+    ax = figure.add_subplot(grid[:, 0])
+    ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=max(1.0, float(image.max())))
+    ax.set(xticks=[], yticks=[], title=f"input {image.shape[0]}x{image.shape[1]}")
+    panels = ([("kernel", kernels)] if kernels is not None else []) + list(maps)
+    for column, (name, stack) in enumerate(panels, start=1):
+        for f in range(filters):
+            ax = figure.add_subplot(grid[f, column])
+            values = stack[f]
+            if name == "kernel":
+                scale = float(np.abs(values).max()) or 1.0
+            else:  # one scale per filter, from its conv output
+                scale = float(np.abs(maps[0][1][f]).max()) or 1.0
+            ax.imshow(values, cmap="RdBu_r", vmin=-scale, vmax=scale)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if f == 0:
+                ax.set_title(f"{name} {values.shape[0]}x{values.shape[1]}", fontsize=9)
+            if column == 1:
+                ax.set_ylabel(f"filter {f}", fontsize=8)
+    ax = figure.add_subplot(grid[:, -1])
+    guess = int(np.argmax(probabilities))
+    colours = ["C2" if c == label else "C3" if c == guess else "C7" for c in range(len(names))]
+    ax.barh(range(len(names)), probabilities, color=colours)
+    for c, p in enumerate(probabilities):
+        if p >= 0.005:
+            ax.text(min(p, 0.75) + 0.02, c, f"{p:.1%}", va="center", fontsize=8)
+    ax.set_yticks(range(len(names)), list(names), fontsize=8)
+    ax.invert_yaxis()
+    ax.set(xlim=(0, 1), xlabel="probability", title="softmax")
+    if panels:
+        figure.supxlabel(
+            "blue: negative, white: 0, red: positive (one colour scale per filter's maps)",
+            fontsize=9,
+        )
+    figure.suptitle(
+        f"{title}: class {names[label]}, predicted {names[guess]} ({probabilities[guess]:.1%})"
+    )
     return _save(figure, path)

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from models import plots
+from microtensor.atomic import write_atomically
+from models import plots, run_data
 from models.training import (
     CHECKPOINT_NAME,
     EpochStats,
@@ -135,17 +136,10 @@ def remove_run_files(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``
+    (``microtensor.atomic.write_atomically``: a reader sees the old file or the new one)."""
+    write_atomically(str(path), lambda file: file.write(text.encode()))
 
 
 def save_run(run: Run, folder: Path) -> list[Path]:
@@ -156,18 +150,18 @@ def save_run(run: Run, folder: Path) -> list[Path]:
     writer = csv.DictWriter(table, fieldnames=[f.name for f in dataclasses.fields(EpochStats)])
     writer.writeheader()
     writer.writerows(rows)
-    _write_text(folder / "metrics.csv", table.getvalue())
+    write_text_atomically(folder / "metrics.csv", table.getvalue())
     predictions = predict(run.model, run.val_x).argmax(axis=1)
     confusion = confusion_matrix(run.val_y, predictions, run.config.classes)
     summary = {
         "config": dataclasses.asdict(run.config),
         "parameters": count_parameters(run.model),
-        "classes": list(run.recipe.class_names(run.config.classes)),
+        "classes": list(run.recipe.class_names(run.config)),
         "epochs": rows,
         "final": rows[-1] if rows else None,
         "val_confusion": confusion.tolist(),
     }
-    _write_text(folder / "metrics.json", json.dumps(summary, indent=2) + "\n")
+    write_text_atomically(folder / "metrics.json", json.dumps(summary, indent=2) + "\n")
     return [folder / name for name in (CHECKPOINT_NAME, "metrics.csv", "metrics.json")]
 
 
@@ -179,7 +173,8 @@ def write_run_folder(run: Run, folder: Path, with_plots: bool) -> list[Path]:
         title = (
             f"{run.recipe.name}: {count_parameters(run.model)} parameters, seed {run.config.seed}"
         )
-        written.append(plots.save_curves(run.history, folder / "curves.png", title))
+        held_out = run_data.held_out(run.config)
+        written.append(plots.save_curves(run.history, folder / "curves.png", title, held_out))
         if run.kernels:
             written.append(plots.save_filters(np.stack(run.kernels), folder / "filters.png"))
     return written

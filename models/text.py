@@ -45,14 +45,29 @@ def format_confusion(matrix: np.ndarray, names: Sequence[str]) -> str:
     return "\n".join([header, *rows])
 
 
-def format_activation(name: str, layer: str, values: np.ndarray) -> str:
+def _statistics(values: np.ndarray) -> str:
+    """min, mean and max of ``values``, and how many are above 0."""
+    return (
+        f"min {values.min():6.2f}  mean {values.mean():6.2f}  max {values.max():6.2f}  "
+        f"{np.count_nonzero(values > 0)}/{values.size} > 0"
+    )
+
+
+def format_activation(name: str, layer: str, values: np.ndarray, largest: int = 64) -> str:
     """One sample's output of a layer under a title ``name layer -> shape``: feature maps
-    ``(channels, h, w)`` as one grid per channel, anything else as rows of up to 9 values."""
+    ``(channels, h, w)`` as one grid per channel, anything else as rows of up to 9 values.
+    More than 8 maps, maps of more than ``largest`` values and vectors of more than 90
+    are too big to read as numbers: they get one line of statistics per map (or vector)."""
     title = f"{name} {layer} -> {tuple(values.shape)}".replace("  ", " ")
-    if values.ndim == 3:
+    if values.ndim == 3 and (values[0].size > largest or len(values) > 8):
+        digits = len(str(len(values) - 1))
+        body = "\n".join(f"channel {c:{digits}d}: {_statistics(m)}" for c, m in enumerate(values))
+    elif values.ndim == 3:
         body = side_by_side(
             [grid_lines(m, "{:6.2f}") for m in values], [f"channel {c}" for c in range(len(values))]
         )
+    elif values.size > 90:
+        body = _statistics(values)
     else:  # rows of 9 (the last may be shorter): 64 MLP inputs are 7 rows and one value
         flat = values.ravel()
         rows = [grid_lines(flat[i : i + 9], "{:6.2f}")[0] for i in range(0, flat.size, 9)]

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from models import plots
+from models import plots, run_data
 from models.cli import (
     RUN_FLAGS,
     CLIError,
@@ -165,7 +165,7 @@ def _fit(run: Run, folder: Path, overwrite: bool, stop: StopOnSignals, every: in
         where = f", resuming after epoch {run.epoch}"
     print(
         f"{run.recipe.name}: {count_parameters(run.model)} parameters, {c.classes} classes, "
-        f"{c.train_size} training / {c.val_size} validation images (noise {c.noise}), "
+        f"{run_data.describe(c, run.train_x.shape[-1])}, "
         f"{c.optimizer} lr {c.lr}, batch {c.batch_size}, seed {c.seed}{where}",
         flush=True,
     )

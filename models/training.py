@@ -1,8 +1,10 @@
-"""Training runs shared by the CLIs: the configuration, the loop, evaluation, checkpoints.
+"""Training runs shared by the CLIs: the loop, evaluation, checkpoints.
 
-A :class:`Recipe` says what differs between TinyCNN, the MLPs and the edge net (how to
-build the model, which data, which kernels to watch); a :class:`Run` holds everything
-else: data, model, optimiser, the shuffling generator and the per-epoch history.
+A :class:`Recipe` says what differs between TinyCNN, the MLPs, LeNet-5 and the edge net
+(how to build the model, which data, which kernels to watch) and a :class:`RunConfig`
+holds a run's settings (both in ``models/recipe.py``, both imported from here too); a
+:class:`Run` holds everything else: data, model, optimiser, the shuffling generator and
+the per-epoch history.
 
 Randomness: one ``seed`` is split by ``numpy.random.SeedSequence`` into three independent
 generators, for the data, the initial weights and the shuffling. A checkpoint holds the
@@ -16,7 +18,7 @@ from there as exactly.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -26,76 +28,12 @@ import numpy as np
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import nn, optim
+from models.recipe import Recipe, RunConfig
 from models.steps import EpochProgress, continue_epoch
 
 OPTIMIZERS = ("sgd", "adam")
 CHECKPOINT_NAME = "checkpoint.npz"
 FORMAT = "microtensor-models-run"
-
-Data = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-
-
-@dataclass
-class RunConfig:
-    """Everything that defines a run (stored in its checkpoint and metrics.json).
-
-    These are the fields every model's run has; a model with more settings subclasses it
-    (``MLPConfig`` adds ``hidden``) and names the subclass in its :class:`Recipe`.
-
-    Attributes:
-        model: the recipe's name (``tinycnn``, ``mlp``, ``edgenet``).
-        classes: number of classes.
-        epochs: total number of epochs to train.
-        lr: learning rate.
-        batch_size: samples per step.
-        optimizer: ``sgd`` (plain, no momentum) or ``adam``.
-        seed: the one seed of data, initial weights and shuffling.
-        train_size, val_size: number of training and validation samples.
-        noise: standard deviation of the pixel noise.
-    """
-
-    model: str
-    classes: int
-    epochs: int
-    lr: float
-    batch_size: int
-    optimizer: str
-    seed: int
-    train_size: int
-    val_size: int
-    noise: float
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """What one model family contributes to a run.
-
-    Attributes:
-        name: the CLI's name, also the default run-folder prefix.
-        build: ``build(config, generator)`` makes the model, drawing initial weights
-            from ``generator``.
-        data: ``data(config, generator)`` gives ``(train_x, train_y, val_x, val_y)``.
-        class_names: ``class_names(classes)`` for reports.
-        kernels: ``kernels(model)`` copies the conv kernels ``(filters, kh, kw)`` to
-            record once per epoch (for filters.png); None for models without.
-        defaults: the default value of every config field but ``model``.
-        config: the run's config class: :class:`RunConfig`, or a subclass with the
-            model's own fields.
-        summary: ``summary(run)``, text printed after training (default: the kernels).
-    """
-
-    name: str
-    build: Callable[[Any, np.random.Generator | None], nn.Module]
-    data: Callable[[Any, np.random.Generator], Data]
-    class_names: Callable[[int], tuple[str, ...]]
-    kernels: Callable[[nn.Module], np.ndarray] | None
-    defaults: Mapping[str, Any]
-    config: type[RunConfig] = RunConfig
-    summary: Callable[[Run], str] | None = None
-
-    def make_config(self, **changes: Any) -> RunConfig:
-        """This model's config: its ``defaults`` with ``changes``."""
-        return self.config(model=self.name, **{**self.defaults, **changes})
 
 
 @dataclass(frozen=True)
@@ -282,6 +220,8 @@ def load_checkpoint(path: str | Path, recipe: Recipe) -> dict[str, Any]:
     names = {field.name for field in fields(recipe.config)}
     if "hidden" in config and "hidden" not in names:  # written before configs were per model
         checkpoint["config"] = config = {k: v for k, v in config.items() if k != "hidden"}
+    if "dataset" not in config:  # written before runs had a choice of data
+        checkpoint["config"] = config = {**config, "dataset": recipe.defaults["dataset"]}
     if set(config) != names:
         raise ValueError(f"{path} has an unexpected config: {sorted(config)}")
     for name, value in config.items():  # as the CLI's flags would have them

@@ -16,6 +16,7 @@ import pytest
 import microtensor as mt
 from models.edgenet import cli as edgenet_cli
 from models.experiments import cli as experiments_cli
+from models.lenet import cli as lenet_cli
 from models.mlp import cli as mlp_cli
 from models.tinycnn import cli as tinycnn_cli
 
@@ -125,6 +126,23 @@ def test_bad_files_are_one_line_errors(
             assert str(path) in err or "damaged" in err, (name, command, err)
 
 
+def test_lenet_bad_files_are_one_line_errors(
+    bad_files: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, path in bad_files.items():
+        for command in COMMANDS:
+            if command[0] == "gradcheck":  # LeNet has none
+                continue
+            err = assert_one_line_error(lenet_cli.main, [*command, str(path)], capsys)
+            assert str(path) in err or "damaged" in err, (name, command, err)
+    err = assert_one_line_error(lenet_cli.main, ["eval", "--checkpoint", "."], capsys)
+    assert "no checkpoint at checkpoint.npz" in err
+
+
 @pytest.mark.parametrize("cli", CLIS)
 def test_bad_flags_and_paths_are_one_line_errors(
     cli: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -185,6 +203,7 @@ def test_real_processes_print_one_line_and_exit_non_zero(
         ("models.tinycnn", "eval", "--checkpoint", str(bad_files["empty"])),
         ("models.mlp", "train", "--resume", str(bad_files["truncated"])),
         ("models.edgenet", "trace", "--checkpoint", str(bad_files["random"])),
+        ("models.lenet", "train", "--resume", str(bad_files["bit flip"])),
         ("models.tinycnn", "graph", "--dot", "missing/graph.dot"),
         ("models.experiments", "all", "--out", "a file/results"),
     ]

@@ -1,5 +1,5 @@
-"""The experiments CLI: the parameter tables (pure arithmetic) and a ``--quick`` smoke run
-of everything, written to a temporary folder."""
+"""The experiments CLI: the parameter tables (pure arithmetic), a ``--quick`` smoke run
+of everything, written to a temporary folder, and the digits' own section of results.md."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from models import plots
 from models.datasets import STRIPE_CLASSES, make_stripes
 from models.experiments import accuracy
 from models.experiments import cli as experiments
+from models.experiments.sections import without_sections, write_keeping_sections
+from models.experiments.sections import write_section as replace_section
 from models.experiments.table import Table
 from models.mlp.sweep import SweepRow
 
@@ -87,3 +89,39 @@ def test_experiment_figures_are_pngs(tmp_path: Path) -> None:
     ]
     for path in paths:
         assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_sections_are_replaced_in_place_and_kept_by_all(tmp_path: Path) -> None:
+    path = tmp_path / "results.md"
+    replace_section(path, "digits", "first")
+    assert path.read_text() == "<!-- digits: begin -->\nfirst\n<!-- digits: end -->\n"
+    path.write_text("# Results\n\nbody\n\n" + path.read_text() + "\n## after\n")
+    replace_section(path, "scaling", "table\n")
+    replace_section(path, "digits", "second\nlines")
+    text = path.read_text()
+    assert text.startswith("# Results\n\nbody\n\n<!-- digits: begin -->\nsecond\nlines\n")
+    assert "first" not in text and "\n## after\n" in text
+    assert text.endswith("\n\n<!-- scaling: begin -->\ntable\n<!-- scaling: end -->\n")
+    write_keeping_sections(path, "# New results\n")  # what `all` does: both sections stay
+    text = path.read_text()
+    assert text.startswith("# New results\n\n<!-- digits: begin -->\nsecond\nlines\n")
+    assert "<!-- scaling: begin -->\ntable\n" in text and "body" not in text
+    assert [p.name for p in tmp_path.iterdir()] == ["results.md"]  # no temporary left
+    assert without_sections(path.read_text()) == "# New results\n"
+
+
+def test_quick_digits_writes_its_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn.datasets")
+    (tmp_path / "results.md").write_text("# Results\n\nthe rest\n")
+    assert experiments.main(["digits", "--quick", "--no-plots", "--out", str(tmp_path)]) == 0
+    text = (tmp_path / "results.md").read_text()
+    assert text.startswith("# Results\n\nthe rest\n\n<!-- digits: begin -->\n")
+    assert text.endswith("<!-- digits: end -->\n") and text.count("digits: begin") == 1
+    for row in ("| LeNet-5 | `python -m models.lenet train` | 61,706 |",
+                "| TinyCNN-10 | `python -m models.tinycnn train --dataset digits` | 310 |",
+                "| MLP, 18 hidden | `python -m models.mlp train --dataset digits` | 1,360 |",
+                "| linear (softmax regression) | - | 650 |"):  # fmt: skip
+        assert row in text
+    assert "LeNet-5 seed 0: test accuracy" in capsys.readouterr().out

@@ -25,6 +25,7 @@ from models.text import grid_lines, side_by_side
 from models.training import Recipe, Run, RunConfig, predict
 
 DEFAULTS = {
+    "dataset": "edges",
     "classes": 2,
     "epochs": 30,
     "lr": 0.5,
@@ -86,7 +87,7 @@ RECIPE = Recipe(
     name="edgenet",
     build=lambda config, generator: EdgeNet(generator=generator),
     data=edge_data,
-    class_names=lambda classes: EDGE_CLASSES,
+    class_names=lambda config: EDGE_CLASSES,
     kernels=lambda model: model.conv.weight.detach().numpy()[:, 0].copy(),
     defaults=DEFAULTS,
     summary=learned_summary,

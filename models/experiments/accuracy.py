@@ -16,7 +16,7 @@ import numpy as np
 
 import microtensor as mt
 from microtensor import nn
-from models import mlp, tinycnn
+from models import mlp, run_data, tinycnn
 from models.experiments.table import Table, count, percent
 from models.mlp.sweep import SweepRow, sweep
 from models.training import Recipe, Run, RunConfig, count_parameters
@@ -56,10 +56,11 @@ LINEAR = Recipe(
     build=lambda config, generator: nn.Sequential(
         nn.Flatten(), nn.Linear(64, config.classes, generator=generator)
     ),
-    data=tinycnn.stripe_data,
-    class_names=tinycnn.stripe_class_names,
+    data=run_data.load,
+    class_names=run_data.class_names,
     kernels=None,
     defaults=tinycnn.DEFAULTS,
+    dataset_defaults={"digits": tinycnn.DIGITS_DEFAULTS},
 )
 RECIPES = {"tinycnn": tinycnn.RECIPE, "mlp": mlp.RECIPE, "linear": LINEAR}
 # (optimizer, lr) for the robustness table; the first is the default run's.

@@ -6,6 +6,7 @@
     python -m models.experiments four-class   # adding the dot class
     python -m models.experiments robustness   # TinyCNN over 10 initialisation seeds
     python -m models.experiments scaling      # LeNet-5 to ResNet-50: count, time (scaling.py)
+    python -m models.experiments digits       # the real digits: its section of results.md
     python -m models.experiments all          # all of it, into docs/results.md and docs/img/
 
 ``--quick`` runs everything small (few epochs, samples and seeds) as a smoke test;
@@ -22,9 +23,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from models.cli import Parser, path, run_main, writable_folder
-from models.experiments import accuracy, parameters, scaling
+from models.experiments import accuracy, digits, parameters, scaling
 from models.experiments.accuracy import FULL, QUICK, Results, Settings
 from models.experiments.results import results_markdown, write_figures
+from models.experiments.sections import write_keeping_sections
 
 STEPS = {
     "compare": accuracy.compare,
@@ -58,6 +60,8 @@ def command(args: argparse.Namespace) -> int:
     """Run one experiment, or ``all`` of them and write results.md and its figures."""
     settings = QUICK if args.quick else FULL
     start = time.perf_counter()
+    if args.experiment == "digits":
+        return digits.command(args, progress)
     default = Path("runs/experiments-quick") if args.quick else Path("docs")
     if args.experiment != "all":
         # scaling rewrites its own section of results.md (the folder checked before the work)
@@ -70,7 +74,7 @@ def command(args: argparse.Namespace) -> int:
     results = run_steps(["params", *STEPS], settings)
     figures = {} if args.no_plots else write_figures(results, folder, settings)
     text = results_markdown(results, figures, settings, time.perf_counter() - start)
-    (folder / "results.md").write_text(text)
+    write_keeping_sections(folder / "results.md", text)
     extra = (
         f" and {len(figures)} figures in {folder / 'img'}"
         if figures
@@ -88,8 +92,9 @@ def build_parser() -> Parser:
     )
     parser.add_argument(
         "experiment",
-        choices=["params", *STEPS, "all"],
-        help="which table(s); 'all' also writes results.md and figures",
+        choices=["params", *STEPS, "digits", "all"],
+        help="which table(s); 'all' also writes results.md and figures, 'digits' its own "
+        "section of results.md",
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
     parser.add_argument("--out", type=path, help="folder for results.md and img/ (default: docs)")

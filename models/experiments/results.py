@@ -1,5 +1,9 @@
 """What ``python -m models.experiments all`` writes: results.md (the tables, the
-figures and how they were made) and the PNG figures it shows."""
+figures and how they were made) and the PNG figures it shows.
+
+Other commands own a section of results.md between ``<!-- NAME: begin -->`` and
+``<!-- NAME: end -->`` (``scaling``, ``digits``; see ``sections.py``), which ``all`` keeps.
+"""
 
 from __future__ import annotations
 

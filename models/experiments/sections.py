@@ -4,15 +4,19 @@
     ### Scaling up ...
     <!-- scaling: end -->
 
-``python -m models.experiments scaling`` replaces its section without running the
-experiments that take many minutes; ``all`` writes every section with the rest.
+``python -m models.experiments scaling`` and ``digits`` replace their section without
+running the experiments that take many minutes; ``all`` rewrites the rest of the file and
+keeps every section it does not write itself (``write_keeping_sections``).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from microtensor.atomic import write_atomically
+from models.run_folder import write_text_atomically
+
+ANY_SECTION = re.compile(r"<!-- ([\w-]+): begin -->\n.*?<!-- \1: end -->\n?", re.DOTALL)
 
 
 def markers(name: str) -> tuple[str, str]:
@@ -52,5 +56,20 @@ def write_section(path: Path, name: str, markdown: str) -> None:
     """Replace (or append) section ``name`` of the file ``path`` atomically (a reader sees
     the old file or the new one); a missing file is created with the section alone."""
     old = path.read_text() if path.exists() else ""
-    text = replace_section(old, name, markdown)
-    write_atomically(str(path), lambda file: file.write(text.encode()))
+    write_text_atomically(path, replace_section(old, name, markdown))
+
+
+def without_sections(text: str) -> str:
+    """``text`` less its marked sections: what ``all`` itself wrote."""
+    return ANY_SECTION.sub("", text).rstrip("\n") + "\n"
+
+
+def write_keeping_sections(path: Path, text: str) -> None:
+    """Replace the file ``path`` with ``text`` (atomically), keeping at its end every
+    marked section of the old file that ``text`` does not hold."""
+    old = path.read_text() if path.exists() else ""
+    kept = [m.group(0).rstrip("\n") + "\n" for m in ANY_SECTION.finditer(old)
+            if markers(m.group(1))[0] not in text]
+    if kept:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(kept)
+    write_text_atomically(path, text)

@@ -9,15 +9,42 @@ Shapes for a batch of N images: (N, 1, 32, 32) -> conv1 (N, 6, 28, 28) -> pool (
 
 The layer names are those of PyTorch's "Neural Networks" tutorial, whose ``Net`` is this
 network, so a state_dict saved from that PyTorch class loads here with ``strict=True``.
+
+It trains on scikit-learn's 8x8 handwritten digits, each pixel repeated into a 4x4 block
+to make LeNet's 32x32 input (``models/digits.py``). Its command line is
+``models/lenet/cli.py``:
+
+    python -m models.lenet train              # 40 epochs of plain SGD: >= 98% test accuracy
+    python -m models.lenet eval --checkpoint runs/lenet-.../
+    python -m models.lenet trace --checkpoint runs/lenet-.../ --index 3 --plot
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import nn
+from models import run_data
+from models.digits import upsample
+from models.recipe import Data, Recipe, RunConfig
+
+# Chosen on a validation split carved out of the training images (the last 300 of them),
+# not on the test images: plain SGD with these settings ended at 98.3% to 99.3% over 5
+# seeds there, where Adam (lr 1e-3) and SGD with lr 0.1 swung by a few percent between
+# epochs. Upsampling makes LeNet's input 16 times larger than TinyCNN's.
+DEFAULTS = {
+    "dataset": "digits",
+    **run_data.DIGITS,
+    "epochs": 40,
+    "lr": 0.03,
+    "batch_size": 16,
+    "optimizer": "sgd",
+    "seed": 0,
+}
 
 
 class LeNet5(nn.Module):
@@ -48,3 +75,49 @@ class LeNet5(nn.Module):
         x = F.relu(self.fc1(x))
         x = F.relu(self.fc2(x))
         return self.fc3(x)
+
+
+def stages(model: LeNet5) -> list[tuple[str, nn.Module]]:
+    """``LeNet5.forward`` spelled out as modules applied in turn (for ``trace``)."""
+    return [
+        ("conv1", model.conv1),
+        ("relu1", nn.ReLU()),
+        ("pool1", nn.MaxPool2d(2)),
+        ("conv2", model.conv2),
+        ("relu2", nn.ReLU()),
+        ("pool2", nn.MaxPool2d(2)),
+        ("flatten", nn.Flatten()),
+        ("fc1", model.fc1),
+        ("relu3", nn.ReLU()),
+        ("fc2", model.fc2),
+        ("relu4", nn.ReLU()),
+        ("fc3", model.fc3),
+    ]
+
+
+def digits_32(config: RunConfig, generator: np.random.Generator) -> Data:
+    """The run's digits (``run_data.load``), upsampled 4x to 32x32."""
+    train_x, train_y, test_x, test_y = run_data.load(config, generator)
+    return upsample(train_x), train_y, upsample(test_x), test_y
+
+
+def accuracy_summary(run: Any) -> str:
+    """The final test accuracy, as a count of images."""
+    last = run.history[-1]
+    correct = round(last.val_accuracy * len(run.val_y))
+    return (
+        f"LeNet-5 after {last.epoch} epochs: test accuracy {last.val_accuracy:.4f} "
+        f"({correct} of {len(run.val_y)} test images)"
+    )
+
+
+RECIPE = Recipe(
+    name="lenet",
+    build=lambda config, generator: LeNet5(config.classes, generator=generator),
+    data=digits_32,
+    class_names=run_data.class_names,
+    kernels=lambda model: model.conv1.weight.detach().numpy()[:, 0].copy(),
+    defaults=DEFAULTS,
+    summary=accuracy_summary,
+    stages=stages,
+)

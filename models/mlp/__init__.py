@@ -3,8 +3,9 @@
     Flatten -> Linear(64, hidden) -> ReLU -> Linear(hidden, classes)
 
 Parameters: 64 * hidden + hidden + hidden * classes + classes, i.e. 68 * hidden + 3 for
-three classes (1,227 at width 18) and 69 * hidden + 4 for four. The MLPs train on
-TinyCNN's data with TinyCNN's defaults, so that the two compare. The capacity sweep is
+three classes (1,227 at width 18), 69 * hidden + 4 for four and 75 * hidden + 10 for the
+ten digits (``--dataset digits``). The MLPs train on TinyCNN's data with TinyCNN's
+defaults, so that the two compare. The capacity sweep is
 in ``models/mlp/sweep.py``, the command line in ``models/mlp/cli.py``:
 
     python -m models.mlp train --hidden 18
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from microtensor import nn
-from models import tinycnn
+from models import run_data, tinycnn
 from models.training import Recipe, RunConfig
 
 DEFAULTS = {**tinycnn.DEFAULTS, "hidden": 18}
@@ -72,9 +73,10 @@ def parameter_count(hidden: int, classes: int, in_features: int = 64) -> int:
 RECIPE = Recipe(
     name="mlp",
     build=lambda config, generator: MLP(config.hidden, config.classes, generator=generator),
-    data=tinycnn.stripe_data,
-    class_names=tinycnn.stripe_class_names,
+    data=run_data.load,
+    class_names=run_data.class_names,
     kernels=None,
     defaults=DEFAULTS,
     config=MLPConfig,
+    dataset_defaults={"digits": tinycnn.DIGITS_DEFAULTS},
 )

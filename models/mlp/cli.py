@@ -1,7 +1,8 @@
 """The MLPs' command line: ``python -m models.mlp COMMAND`` (``--help`` lists them).
 
 ``train``, ``eval``, ``trace`` and ``gradcheck`` are the shared ones of
-``models.commands``, the network built from ``--hidden`` and ``--classes``; ``sweep`` is
+``models.commands``, the network built from ``--hidden`` and ``--classes``, trained on
+``--dataset`` (stripes or digits); ``sweep`` is
 declared here, beside its handler.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from models import commands
 from models.cli import (
     CLASSES,
+    DATASET,
     RUN_FLAGS,
     SEED,
     ConfigFlag,
@@ -29,9 +31,9 @@ from models.mlp import RECIPE
 from models.mlp.sweep import format_sweep, sweep
 
 HIDDEN = ConfigFlag("--hidden", "hidden", positive_int, "width of the hidden layer")
-MODEL_FLAGS = (HIDDEN, CLASSES)
+MODEL_FLAGS = (HIDDEN, DATASET, CLASSES)
 # The sweep sets the width and the seed itself.
-SWEEP_FLAGS = (CLASSES, *(flag for flag in RUN_FLAGS if flag is not SEED))
+SWEEP_FLAGS = (DATASET, CLASSES, *(flag for flag in RUN_FLAGS if flag is not SEED))
 
 
 def add_sweep(subcommands: Any) -> None:
@@ -66,7 +68,7 @@ def build_parser() -> Parser:
     """The parser of ``python -m models.mlp``."""
     parser, subcommands = command_line(
         "python -m models.mlp",
-        "One-hidden-layer MLP baselines on the 8x8 stripes: train, sweep widths.",
+        "One-hidden-layer MLP baselines on the 8x8 stripes (or digits): train, sweep widths.",
     )
     commands.add_model_commands(subcommands, RECIPE, MODEL_FLAGS)
     add_sweep(subcommands)
