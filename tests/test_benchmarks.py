@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -41,3 +43,24 @@ def test_step_profile_runs() -> None:
     assert "TinyCNN training step" in out
     for name in ["Conv2d", "MaxPool2d", "PoolScatter", "CrossEntropy", "Conv2dWeight"]:
         assert f"  {name} " in out
+
+
+def test_run_prints_each_figure_with_its_goal_and_verdict() -> None:
+    out = run_without_torch("run.py", "--quick", "--only", "tinycnn", "overhead")
+    assert "PyTorch is not installed" in out
+    verdicts = [line for line in out.splitlines() if line.startswith("TinyCNN 40 epochs")]
+    assert len(verdicts) == 1 and "<= 1.5x" in verdicts[0]
+    assert verdicts[0].rstrip().endswith(("met", "NOT met"))
+    assert "goals met" in out.splitlines()[-1]
+
+
+@pytest.mark.torch
+@pytest.mark.slow
+def test_model_zoo_benchmark_measures_both_frameworks() -> None:
+    pytest.importorskip("torch")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import model_zoo
+
+    for framework in ("microtensor", "pytorch"):
+        figures = model_zoo.measure_in_child(framework, "lenet5", quick=True)
+        assert figures["seconds"] > 0 and figures["peak_mib"] >= 0
