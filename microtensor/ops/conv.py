@@ -182,7 +182,7 @@ class Conv2dWeight(Primitive):
 
     x: (N, C, H, W), g: (N, O, OH, OW), output (O, C, kh, kw)::
 
-        dw[o, (c, u, v)] = sum_n  g[n, o, :] @ columns(x)[n, (c, u, v), :]^T
+        dw[o, (c, u, v)] = sum_n  columns(x)[n, (c, u, v), :] @ g[n, o, :]^T
 
     ``columns`` may be passed in when the caller already has ``im2col(x)``.
     Bilinear: d/dx applied to h is ``conv_transpose2d(g, h)``, d/dg is ``conv2d(x, h)``.
@@ -198,10 +198,10 @@ class Conv2dWeight(Primitive):
         n, out_channels, oh, ow = grad.shape
         ctx.stride, ctx.padding = stride, padding
         ctx.save_for_backward(x, grad)
-        # One product per sample, (O, OH*OW) @ (OH*OW, C*kh*kw), summed over the batch in
-        # order: the sums TinyCNN's trained weights were made with, bit for bit.
-        per_sample = np.matmul(grad.reshape(n, out_channels, oh * ow), columns.transpose(0, 2, 1))
-        return per_sample.sum(axis=0).reshape(out_channels, x.shape[1], *kernel_size)
+        # One product per sample, (C*kh*kw, OH*OW) @ (OH*OW, O) (faster in BLAS than the
+        # transposed product), summed over the batch in order.
+        per_sample = np.matmul(columns, grad.reshape(n, out_channels, oh * ow).transpose(0, 2, 1))
+        return per_sample.sum(axis=0).T.reshape(out_channels, x.shape[1], *kernel_size)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> tuple[Tensor | None, ...]:
