@@ -11,8 +11,9 @@ Both sides use one BLAS thread: ``threadpoolctl`` pins NumPy's BLAS (and every o
 thread pool loaded) and ``torch.set_num_threads`` PyTorch's; the counts are printed.
 The implementations take turns within each round, so that a busy machine slows them
 alike: the figures are medians over the rounds (milliseconds per call), and a ratio is
-the median of the per-round ratios. The goals of the speed issue: conv2d at most 1.5x
-PyTorch at the three LeNet shapes, max_pool2d faster than PyTorch at every shape.
+the median of the per-round ratios. The goals of the speed issue, at the three LeNet
+shapes: conv2d at most 1.5x PyTorch, max_pool2d faster than PyTorch. TinyCNN's row has
+no goal of its own (its goal is the whole training step's, ``benchmarks/tinycnn.py``).
 
     python benchmarks/conv.py [--repeats 10] [--rounds 9] [--threads 1]
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,10 +206,9 @@ def measure(runs: dict[str, Run], op: str, shape: str, goal: float | None, repea
     return Row(op, shape, ms, ratio, goal if ratio is not None else None)
 
 
-def benchmark(torch: Any, repeats: int, rounds: int) -> list[Row]:
-    """Every row: conv2d then max_pool2d at each shape."""
+def benchmark(torch: Any, repeats: int, rounds: int) -> Iterator[Row]:
+    """Every row, as soon as it is measured: conv2d then max_pool2d at each shape."""
     rng = np.random.default_rng(0)
-    rows = []
     for index, (x_shape, w_shape, padding, input_grad) in enumerate(SHAPES):
         x = rng.standard_normal(x_shape).astype(np.float32)
         w = rng.standard_normal(w_shape).astype(np.float32)
@@ -223,14 +223,13 @@ def benchmark(torch: Any, repeats: int, rounds: int) -> list[Row]:
         if torch is not None:
             runs["pytorch"] = torch_conv(torch, x, w, b, padding, input_grad)
         scale = max(1, int(3e5 // np.prod(x_shape)))  # more calls for the small ones
-        rows.append(measure(runs, "conv2d", label, CONV_GOAL if lenet else None,
-                            repeats * scale, rounds))
+        yield measure(runs, "conv2d", label, CONV_GOAL if lenet else None, repeats * scale,
+                      rounds)
         runs = {"microtensor": microtensor_pool(pooled), "numpy": numpy_pool(pooled)}
         if torch is not None:
             runs["pytorch"] = torch_pool(torch, pooled)
-        rows.append(measure(runs, f"max_pool2d({POOL})", f"x{pooled.shape}", POOL_GOAL,
-                            repeats * scale, rounds))
-    return rows
+        yield measure(runs, f"max_pool2d({POOL})", f"x{pooled.shape}",
+                      POOL_GOAL if lenet else None, repeats * scale, rounds)
 
 
 def thread_counts(torch: Any) -> str:
@@ -261,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             ratio = f"{row.ratio:8.2f}x" if row.ratio is not None else f"{'-':>9}"
             goal = f"<={row.goal:.1f}x" if row.goal is not None else f"{'':>6}"
             print(f"{row.op:14} {row.shape:46} {row.ms['microtensor']:7.3f} "
-                  f"{row.ms['numpy']:7.3f} {torch_cell} {ratio} {goal}  {row.verdict}")
+                  f"{row.ms['numpy']:7.3f} {torch_cell} {ratio} {goal}  {row.verdict}", flush=True)
     if torch is None:
         print("pytorch: not installed (pip install torch to compare)")
     return 0
