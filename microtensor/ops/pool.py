@@ -67,7 +67,7 @@ class Routes(NamedTuple):
         return base + deltas[self.offsets]
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _route_tables(
     input_shape: tuple[int, ...], kernel_size: Pair, stride: Pair, padding: Pair,
     out_hw: tuple[int, ...],
