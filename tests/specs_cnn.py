@@ -207,7 +207,7 @@ def _conv2d(draw: st.DrawFn) -> tuple:
     geometry = draw(cnn.conv_geometries())
     x = draw(mts.float_arrays(geometry.input_shape))
     w = draw(mts.float_arrays(geometry.weight_shape))
-    b = draw(mts.float_arrays((geometry.out_channels,)))
+    b = draw(st.none() | mts.float_arrays((geometry.out_channels,)))  # the bias is fused
     return (x, w, b), {"stride": geometry.stride, "padding": geometry.padding}
 
 
@@ -281,7 +281,8 @@ SPECS = [
     PrimitiveSpec(elementwise.Relu, _relu(), lambda x: np.maximum(x, 0.0),
                   notes="inputs at least 0.1 away from the kink at 0"),
     PrimitiveSpec(softmax.LogSoftmax, _log_softmax(), _log_softmax_reference),
-    PrimitiveSpec(conv.Conv2d, _conv2d(), conv2d_reference, differentiable=(0, 1, 2)),
+    PrimitiveSpec(conv.Conv2d, _conv2d(), conv2d_reference, differentiable=(0, 1, 2),
+                  notes="with a bias (its gradient checked too) or without (None)"),
     PrimitiveSpec(conv.ConvTranspose2d, _conv_transpose2d(), conv_transpose2d_reference,
                   differentiable=(0, 1)),
     PrimitiveSpec(conv.Conv2dWeight, _conv2d_weight(), conv2d_weight_reference,

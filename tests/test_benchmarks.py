@@ -34,8 +34,9 @@ def test_overhead_benchmark_runs_without_torch() -> None:
 def test_conv_benchmark_runs_without_torch() -> None:
     out = run_without_torch("conv.py", "--repeats", "1", "--rounds", "1")
     rows = [line for line in out.splitlines() if line.startswith(("conv2d", "max_pool2d"))]
-    assert len(rows) == 6  # three shapes, conv and pool each
+    assert len(rows) == 8  # three LeNet shapes and TinyCNN's, conv and pool each
     assert all(" - " in row for row in rows)  # no PyTorch column
+    assert out.startswith("threads: ")  # what each side computes with
 
 
 def test_step_profile_runs() -> None:

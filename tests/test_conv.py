@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from specs_cnn import conv2d_reference
+from specs_cnn import SPECS, conv2d_reference
 
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
-from microtensor.testing import assert_gradients, cnn
+from microtensor import nn
+from microtensor.ops.conv import Conv2d
+from microtensor.testing import assert_gradients, check_spec, cnn
 from microtensor.testing import strategies as mts
 
 
@@ -99,6 +101,33 @@ def test_conv2d_then_tanh_first_and_second_order(drawn: tuple) -> None:
         return F.conv2d(*tensors, stride=g.stride, padding=g.padding).tanh()
 
     assert_gradients(f, *args)
+
+
+# ----- the bias is fused: one node per layer ----------------------------------------------
+
+CONV2D_SPEC = next(spec for spec in SPECS if spec.function is Conv2d)
+
+
+@pytest.mark.parametrize("with_bias", [True, False])
+@given(data=st.data())
+def test_fused_primitive_first_and_second_order(with_bias: bool, data: st.DataObject) -> None:
+    """The registry's spec of Conv2d, forced to draw a bias, then forced to draw none."""
+    g = data.draw(cnn.conv_geometries(max_size=5, max_channels=2))
+    x, w = data.draw(mts.float_arrays(g.input_shape)), data.draw(mts.float_arrays(g.weight_shape))
+    b = data.draw(mts.float_arrays((g.out_channels,))) if with_bias else None
+    check_spec(CONV2D_SPEC, (x, w, b), {"stride": g.stride, "padding": g.padding})
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_a_conv_layer_is_one_node(bias: bool) -> None:
+    """F.conv2d and nn.Conv2d: one Conv2d node, its bias an input (no Add node after it)."""
+    layer = nn.Conv2d(2, 3, 3, bias=bias)
+    x = mt.ones(1, 2, 5, 5, requires_grad=True)
+    for out in (layer(x), F.conv2d(x, layer.weight, layer.bias)):
+        assert type(out.grad_fn).__name__ == "Conv2dBackward0"
+        edges = [type(edge[0]).__name__ if edge[0] is not None else None
+                 for edge in out.grad_fn.next_functions]
+        assert edges == ["AccumulateGrad"] * (3 if bias else 2) + ([] if bias else [None])
 
 
 # ----- metamorphic properties ------------------------------------------------------------
@@ -212,3 +241,35 @@ def test_matches_pytorch(stride: object, padding: object) -> None:
     np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), atol=1e-12)
     for mine, reference in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(mine.grad.numpy(), reference.grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize(("x_shape", "w_shape", "padding"), [
+    ((8, 1, 12, 12), (6, 1, 5, 5), 0), ((4, 6, 7, 7), (16, 6, 5, 5), 0),
+    ((2, 16, 8, 8), (32, 16, 3, 3), 1), ((32, 1, 8, 8), (3, 1, 3, 3), 0),
+])
+def test_fused_op_matches_pytorch_in_float32(x_shape: tuple, w_shape: tuple, padding: int,
+                                             bias: bool) -> None:
+    """Outputs, first gradients and a second derivative (double backward), float32."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed")
+    rng = np.random.default_rng(2)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in (x_shape, w_shape,
+                                                                 (w_shape[0],))]
+    arrays = arrays if bias else arrays[:2]
+    ours = [mt.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out = F.conv2d(*ours, padding=padding)
+    expected = torch.nn.functional.conv2d(*theirs, padding=padding)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-5,
+                               atol=1e-4)
+    grad = rng.standard_normal(tuple(expected.shape)).astype(np.float32)
+    mine = mt.autograd.grad(out, ours, mt.tensor(grad), create_graph=True)
+    reference = torch.autograd.grad(expected, theirs, torch.tensor(grad), create_graph=True)
+    for a, b in zip(mine, reference, strict=True):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=2e-4)
+    # second order: d/d(x, w) of <dx, dx> + <dw, dw> (values up to about 1e4)
+    mine_2 = mt.autograd.grad(sum((g * g).sum() for g in mine[:2]), ours[:2])
+    reference_2 = torch.autograd.grad(sum((g * g).sum() for g in reference[:2]), theirs[:2])
+    for a, b in zip(mine_2, reference_2, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-2)

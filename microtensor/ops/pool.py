@@ -19,12 +19,16 @@ derivative of pooling (zero away from ties) comes out exactly.
 
 Fused on purpose, for speed: the maximum and its route are found with one pass over
 ``k*k`` strided views of the window positions (``xp[:, :, u::s, v::s]``), never by
-copying windows out and calling ``argmax``. A route is stored as the offset ``u*kw + v``
-inside the window, one byte per output.
+copying windows out and calling ``argmax`` (reductions over axes of length ``k*k`` are
+several times slower). A route is stored as the offset ``u*kw + v`` inside the window,
+one byte per output. Gathering and scattering turn the routes into positions in the
+flattened input (``Routes.flat_index``: a cached table per geometry plus one lookup),
+so each is one indexing call instead of one masked pass per kernel offset.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -50,6 +54,33 @@ class Routes(NamedTuple):
     kernel_size: Pair
     stride: Pair
     padding: Pair
+
+    def flat_index(self) -> np.ndarray:
+        """(N, C, OH, OW): where each route is in the flattened input (N*C*H*W,).
+
+        Route ``(u, v)`` of output ``(n, c, i, j)`` is input pixel ``(s*i - p + u,
+        s*j - p + v)`` of image ``(n, c)`` (never padding), so its flat position is a
+        window's base plus ``u*W + v``: a table per geometry and a lookup of the offsets.
+        """
+        base, deltas = _route_tables(self.input_shape, self.kernel_size, self.stride,
+                                     self.padding, self.offsets.shape[2:])
+        return base + deltas[self.offsets]
+
+
+@lru_cache(maxsize=8)
+def _route_tables(
+    input_shape: tuple[int, ...], kernel_size: Pair, stride: Pair, padding: Pair,
+    out_hw: tuple[int, ...],
+) -> tuple[np.ndarray, np.ndarray]:
+    """``base[n, c, i, j] = ((n*C + c)*H + s*i - p)*W + s*j - p`` and ``deltas[u*kw + v] =
+    u*W + v``, read-only (shared by every pooling of this geometry)."""
+    n, c, h, w = input_shape
+    (kh, kw), (sh, sw), (ph, pw) = kernel_size, stride, padding
+    rows = np.arange(n * c)[:, None, None] * h + (sh * np.arange(out_hw[0]) - ph)[:, None]
+    base = (rows * w + (sw * np.arange(out_hw[1]) - pw)).reshape(n, c, *out_hw)
+    deltas = (np.arange(kh)[:, None] * w + np.arange(kw)).ravel()
+    base.flags.writeable = deltas.flags.writeable = False
+    return base, deltas
 
 
 def _window_views(
@@ -80,37 +111,31 @@ def max_pool2d_routes(
     out_hw = ((h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
     views = _window_views(pad2d(x, padding, -np.inf), kernel_size, stride, out_hw)
     dtype = np.uint8 if kh * kw <= 256 else np.int32
-    if ph or pw:  # start each window at its first element inside the input
-        first_row = np.maximum(ph - sh * np.arange(out_hw[0]), 0)
-        first_column = np.maximum(pw - sw * np.arange(out_hw[1]), 0)
-        first = (first_row[:, None] * kw + first_column).astype(dtype)
-        best = np.full((n, c, *out_hw), -np.inf, dtype=x.dtype)
-        offsets = np.broadcast_to(first, best.shape).copy()
-        start = 0
-    else:
-        best = views[0].copy()
-        offsets = np.zeros(best.shape, dtype=dtype)
-        start = 1
-    nan = x.size > 0 and bool(np.isnan(x.max()))  # max propagates NaN: one cheap pass
-    for offset, view in enumerate(views[start:], start=start):
-        greater = view > best
-        if nan:
-            greater |= np.isnan(view)
-        np.maximum(best, view, out=best)
-        np.maximum(offsets, np.multiply(greater, offset, dtype=offsets.dtype), out=offsets)
+
+    def scan(nan: bool) -> tuple[np.ndarray, np.ndarray]:
+        if ph or pw:  # start each window at its first element inside the input
+            first_row = np.maximum(ph - sh * np.arange(out_hw[0]), 0)
+            first_column = np.maximum(pw - sw * np.arange(out_hw[1]), 0)
+            first = (first_row[:, None] * kw + first_column).astype(dtype)
+            best = np.full((n, c, *out_hw), -np.inf, dtype=x.dtype)
+            offsets = np.broadcast_to(first, best.shape).copy()
+            start = 0
+        else:
+            best = views[0].copy()
+            offsets = np.zeros(best.shape, dtype=dtype)
+            start = 1
+        for offset, view in enumerate(views[start:], start=start):
+            greater = view > best
+            if nan:
+                greater |= np.isnan(view)
+            np.maximum(best, view, out=best)
+            np.maximum(offsets, np.multiply(greater, offset, dtype=offsets.dtype), out=offsets)
+        return best, offsets
+
+    best, offsets = scan(nan=False)
+    if best.size and np.isnan(best.max()):  # maximum propagates NaN: a window holds one
+        best, offsets = scan(nan=True)
     return best, Routes(offsets, x.shape, kernel_size, stride, padding)
-
-
-def _select(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``values`` where ``mask`` and +0.0 elsewhere, bit for bit, into ``out`` if given.
-
-    Not ``values * mask`` (0 * inf is nan) and not ``np.where`` or ``where=`` (about ten
-    times slower here): the mask becomes all-one or all-zero bits, and-ed with the floats'.
-    """
-    bits = np.dtype(f"i{values.dtype.itemsize}")
-    ones = np.negative(mask, dtype=bits)  # True -> -1 (every bit set), False -> 0
-    result = np.bitwise_and(values.view(bits), ones, out=None if out is None else out.view(bits))
-    return result.view(values.dtype)
 
 
 class MaxPool2d(Primitive):
@@ -139,14 +164,7 @@ class PoolGather(Primitive):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, routes: Routes) -> np.ndarray:
         ctx.routes = routes
-        offsets = routes.offsets
-        views = _window_views(
-            pad2d(x, routes.padding), routes.kernel_size, routes.stride, offsets.shape[2:]
-        )
-        output = _select(views[0], offsets == 0)
-        for offset, view in enumerate(views[1:], start=1):
-            output += _select(view, offsets == offset)  # exactly one term is not +0.0
-        return output
+        return x.reshape(-1)[routes.flat_index()]
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
@@ -156,26 +174,21 @@ class PoolGather(Primitive):
 class PoolScatter(Primitive):
     """Zeros of the pooled input's shape with ``g`` added at ``routes``. Adjoint of PoolGather.
 
-    g: (N, C, OH, OW) -> (N, C, H, W). One masked write per kernel offset into the view
-    of that offset (whose windows never overlap each other); when windows of different
-    offsets overlap (stride < kernel), the writes become adds.
+    g: (N, C, OH, OW) -> (N, C, H, W). One indexed write at the routes' flat positions;
+    when windows overlap (stride < kernel), two outputs may route to one pixel, and the
+    write becomes an unbuffered add (``numpy.add.at``).
     """
 
     @staticmethod
     def forward(ctx: Context, grad: np.ndarray, routes: Routes) -> np.ndarray:
         ctx.routes = routes
-        n, c, h, w = routes.input_shape
-        (kh, kw), (sh, sw), (ph, pw) = routes.kernel_size, routes.stride, routes.padding
-        offsets = routes.offsets
-        out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
-        views = _window_views(out, routes.kernel_size, routes.stride, offsets.shape[2:])
-        overlapping = kh > sh or kw > sw
-        for offset, view in enumerate(views):
-            if overlapping:
-                view += _select(grad, offsets == offset)
-            else:
-                _select(grad, offsets == offset, out=view)
-        return out[:, :, ph : ph + h, pw : pw + w] if ph or pw else out
+        (kh, kw), (sh, sw) = routes.kernel_size, routes.stride
+        out = np.zeros(routes.input_shape, dtype=grad.dtype)
+        if kh > sh or kw > sw:
+            np.add.at(out.reshape(-1), routes.flat_index(), grad)
+        else:  # windows apart: every route is a different pixel
+            out.reshape(-1)[routes.flat_index()] = grad
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
