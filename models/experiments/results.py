@@ -16,7 +16,6 @@ import numpy as np
 import microtensor as mt
 from models import plots
 from models.datasets import STRIPE_CLASSES, make_stripes
-from models.experiments import scaling
 from models.experiments.accuracy import Results, Settings
 from models.experiments.table import percent
 
@@ -100,8 +99,7 @@ def results_markdown(
         ]
     lines += ["", "## Tables", ""]
     for table in results.tables:
-        is_scaling = table.title == scaling.TITLE  # a section `scaling` rewrites alone
-        lines += [scaling.markdown(table) if is_scaling else table.markdown(), ""]
+        lines += [table.markdown(), ""]
         if table.title.startswith("MLP capacity") and "sweep" in figures:
             lines += [f"![MLP accuracy by width]({figures['sweep']})", ""]
         if table.title.startswith("TinyCNN over") and "robustness" in figures:
