@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from microtensor.core import grad_mode
+from microtensor.core.accumulate import Delivery, run_hooks
 from microtensor.core.function import Context
 from microtensor.core.tensor import Tensor
 
@@ -100,7 +101,7 @@ def run_backward(
     roots: list[Context] = []
     node_grads: dict[Context, Tensor] = {}
     captured: dict[int, Tensor] = {}
-    delivery = _Delivery(inputs, retain_graph or create_graph)
+    delivery = Delivery(inputs, retain_graph or create_graph)
     for index, (output, gradient) in enumerate(zip(outputs, gradients, strict=True)):
         if not output.requires_grad:
             raise RuntimeError(f"backward: output {index}: " + _why_no_grad(output))
@@ -123,7 +124,7 @@ def run_backward(
             if grad_output is None:
                 continue
             if node._hooks:
-                grad_output = _run_hooks(node._hooks, grad_output)
+                grad_output = run_hooks(node._hooks, grad_output)
                 delivery.take_nothing()  # a hook may have kept a reference
             if node._retained is not None and inputs is None:  # retain_grad(), after hooks
                 delivery.take_nothing()  # the retained .grad shares its array
@@ -171,67 +172,6 @@ def run_backward(
         else:
             results.append(captured.get(id(tensor.grad_fn)))
     return results
-
-
-def _run_hooks(hooks: list[Any], grad: Tensor) -> Tensor:
-    """``register_hook`` hooks, in order: a Tensor one returns replaces the gradient."""
-    for hook in list(hooks):
-        replaced = hook(grad)
-        if replaced is not None:
-            grad = replaced
-    return grad
-
-
-class _Delivery:
-    """Where the gradients that reach leaves go, in one backward call.
-
-    ``backward`` accumulates them into ``leaf.grad``; ``autograd.grad`` (``inputs``)
-    collects them in ``results`` instead. A leaf's first gradient becomes its ``.grad``,
-    which must own its array (optimisers and users change ``.grad`` in place), so it is
-    copied unless it is safe to take as it is: an array NumPy made during this backward
-    (it owns its memory and is writeable), not given to another leaf before, not the
-    caller's, and no hook or ``retain_grad`` saw it. PyTorch's AccumulateGrad makes the
-    same choice by reference count; taking saves a copy of every parameter's gradient.
-    """
-
-    def __init__(self, inputs: Sequence[Tensor] | None, keep_graph: bool) -> None:
-        self.inputs = inputs
-        self.results: dict[int, Tensor] = {}
-        # ids of arrays a leaf must not take; None: take none (the graph stays alive)
-        self.given: set[int] | None = None if keep_graph else set()
-
-    def not_ours(self, gradient: Tensor) -> None:
-        """``gradient`` belongs to the caller: copy it if it reaches a leaf."""
-        if self.given is not None:
-            self.given.add(id(gradient._array))
-
-    def take_nothing(self) -> None:
-        self.given = None
-
-    def to_leaf(self, leaf: Tensor, grad: Tensor) -> None:
-        if leaf._hooks:
-            grad = _run_hooks(leaf._hooks, grad)
-            self.given = None
-        if self.inputs is not None:  # autograd.grad: collect, leave .grad alone
-            if any(leaf is t for t in self.inputs):
-                previous = self.results.get(id(leaf))
-                self.results[id(leaf)] = grad if previous is None else previous + grad
-            return
-        if not leaf.requires_grad:
-            return
-        if leaf.grad is not None:
-            leaf.grad = leaf.grad + grad
-        elif grad_mode.state.enabled:  # create_graph: the gradient is a graph of its own
-            leaf.grad = grad
-        else:
-            leaf.grad = grad if self._may_take(grad._array) else Tensor._make(grad._array.copy())
-
-    def _may_take(self, array: np.ndarray) -> bool:
-        given = self.given
-        if given is None or id(array) in given:
-            return False
-        given.add(id(array))
-        return array.flags.owndata and array.flags.writeable
 
 
 def backward(

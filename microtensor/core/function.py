@@ -80,7 +80,7 @@ class Context:
     _hooks: list[Any] | None = None
     _retained: Tensor | None = None  # the output tensor whose .grad is kept (retain_grad)
     # False for primitives: backward returns arrays made for it, never a user's own tensor
-    # (the engine may then hand them to leaves without a copy; see engine._Delivery).
+    # (the engine may then hand them to leaves without a copy; see accumulate.Delivery).
     gradients_may_alias = False
 
     def _record(
