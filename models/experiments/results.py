@@ -7,6 +7,7 @@ Other commands own a section of results.md between ``<!-- NAME: begin -->`` and
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from pathlib import Path
@@ -62,7 +63,9 @@ def results_markdown(
         "",
         f"Written by `python -m models.experiments all` ({mode}) on {time.strftime('%Y-%m-%d')} "
         f"in {seconds / 60:.1f} minutes, microtensor {mt.__version__}, NumPy {np.__version__}, "
-        f"Python {platform.python_version()}. Every number comes from this repository's code; "
+        f"Python {platform.python_version()}, OpenBLAS kernels "
+        f"{os.environ.get('OPENBLAS_CORETYPE', 'of this CPU')}. Every number comes from this "
+        "repository's code; "
         "each table puts the figures the seeds state (columns marked *stated*) beside ours, and "
         "where a seed's figure disagrees with the arithmetic the notes say so.",
         "",
