@@ -16,6 +16,7 @@ from specs_cnn import SPECS, conv2d_reference
 import microtensor as mt
 import microtensor.nn.functional as F  # noqa: N812 (PyTorch's spelling)
 from microtensor import nn
+from microtensor.ops import conv
 from microtensor.ops.conv import Conv2d
 from microtensor.testing import assert_gradients, check_spec, cnn
 from microtensor.testing import strategies as mts
@@ -273,3 +274,25 @@ def test_fused_op_matches_pytorch_in_float32(x_shape: tuple, w_shape: tuple, pad
     reference_2 = torch.autograd.grad(sum((g * g).sum() for g in reference[:2]), theirs[:2])
     for a, b in zip(mine_2, reference_2, strict=True):
         np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-2)
+
+
+def test_large_columns_are_made_again_in_backward_with_the_same_gradients(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 7, 6))
+    w = rng.standard_normal((4, 3, 3, 2))
+
+    def gradients() -> list[np.ndarray]:
+        xt, wt = mt.tensor(x, requires_grad=True), mt.tensor(w, requires_grad=True)
+        out = F.conv2d(xt, wt, stride=(2, 1), padding=1)
+        saved = out.grad_fn._saved
+        (out * out).sum().backward()
+        return [xt.grad.numpy(), wt.grad.numpy(), saved[2] is None]
+
+    *kept, kept_none = gradients()
+    monkeypatch.setattr(conv, "KEEP_COLUMNS", 0)
+    *remade, remade_none = gradients()
+    assert not kept_none and remade_none  # the columns were dropped, then made again
+    for a, b in zip(kept, remade, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -103,6 +103,10 @@ def conv_transpose2d_array(
     return buffer[:size].reshape(n, channels, hp, wp)[:, :, ph : ph + h, pw : pw + w]
 
 
+KEEP_COLUMNS = 2**20
+"""The largest im2col buffer (in elements, 4 MiB of float32) that conv2d keeps for backward."""
+
+
 class Conv2d(Primitive):
     """``y = conv2d(x, w) + b`` (NCHW; x: (N, C, H, W), w: (O, C, kh, kw), b: (O,) or None).
 
@@ -122,7 +126,9 @@ class Conv2d(Primitive):
         if bias is not None:
             output += bias[:, None]
         ctx.stride, ctx.padding = stride, padding
-        ctx.save_for_backward(x, weight, columns)
+        # The columns are kh*kw times the input: kept for the weight gradient when small
+        # (no second im2col), made again in backward when large (memory, as PyTorch).
+        ctx.save_for_backward(x, weight, columns if columns.size <= KEEP_COLUMNS else None)
         return output.reshape(x.shape[0], out_channels, oh, ow)
 
     @staticmethod
@@ -138,7 +144,7 @@ class Conv2d(Primitive):
         if needs_w:
             grad_w = Conv2dWeight.apply(
                 x, grad_output, kernel_size=weight.shape[2:], stride=stride, padding=padding,
-                columns=columns._array,
+                columns=None if columns is None else columns._array,
             )
         if needs_b:
             grad_b = Sum.apply(grad_output, dim=(0, 2, 3))
