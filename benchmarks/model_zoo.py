@@ -3,7 +3,7 @@
     python benchmarks/model_zoo.py --framework microtensor --model resnet18 [--quick]
 
 prints one JSON line: the seconds of the work (best of the rounds) and the peak memory it
-added, in MiB: the peak resident set size (``ru_maxrss``) minus the resident size just
+added, in MiB: the peak resident set size (``VmHWM``) minus the resident size just
 before the first round, so that what each library's import costs is not counted. The
 work, float32, one thread on both sides:
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -47,7 +46,14 @@ def current_mib() -> float:
 
 
 def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak resident memory (Linux: VmHWM of /proc/self/status).
+
+    Not ``ru_maxrss``: that survives ``exec`` and so counts the memory of the process this
+    one was started from (here run.py, which can be large).
+    """
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024  # kB
 
 
 def work(framework: str, name: str, quick: bool) -> Callable[[], Any]:

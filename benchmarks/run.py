@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -122,24 +123,12 @@ def bench_conv(torch: Any, quick: bool) -> list[Figure]:
     """conv2d and max_pool2d forward + backward at the three LeNet-scale shapes."""
     if torch is None:
         return []
-    rng = np.random.default_rng(0)
     figures = []
-    for x_shape, w_shape, padding in conv.SHAPES:
-        x = rng.standard_normal(x_shape).astype(np.float32)
-        w = rng.standard_normal(w_shape).astype(np.float32)
-        b = rng.standard_normal(w_shape[0]).astype(np.float32)
-        ratio, t1, t2 = median_ratio(conv.microtensor_conv(x, w, b, padding),
-                                     conv.torch_conv(torch, x, w, b, padding),
-                                     2 if quick else 10, 3 if quick else 7)
-        progress(f"  conv2d x{x_shape} w{w_shape}: {t1 * 1e3:.2f} ms vs {t2 * 1e3:.2f} ms")
-        figures.append(Figure(f"conv2d x{x_shape} w{w_shape}: mt / PyTorch", ratio, 1.5))
-        side = x_shape[2] + 2 * padding - w_shape[2] + 1
-        pooled = rng.standard_normal((x_shape[0], w_shape[0], side, side)).astype(np.float32)
-        ratio, t1, t2 = median_ratio(conv.microtensor_pool(pooled),
-                                     conv.torch_pool(torch, pooled),
-                                     2 if quick else 20, 3 if quick else 7)
-        progress(f"  max_pool2d x{pooled.shape}: {t1 * 1e3:.2f} ms vs {t2 * 1e3:.2f} ms")
-        figures.append(Figure(f"max_pool2d x{pooled.shape}: mt / PyTorch", ratio, 1.0))
+    for row in conv.benchmark(torch, 2 if quick else 10, 3 if quick else 9):
+        times = ", ".join(f"{name} {ms:.3f} ms" for name, ms in row.ms.items())
+        progress(f"  {row.op} {row.shape}: {times}")
+        if row.goal is not None and row.ratio is not None:
+            figures.append(Figure(f"{row.op} {row.shape}: mt / PyTorch", row.ratio, row.goal))
     return figures
 
 
@@ -199,17 +188,6 @@ def load_torch(wanted: bool) -> Any:
     return torch
 
 
-def one_blas_thread() -> Any:
-    """Limit NumPy's BLAS to one thread (threadpoolctl), or say that it could not."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        progress("(threadpoolctl is not installed: NumPy's BLAS keeps its own thread count; "
-                 "pip install threadpoolctl)")
-        return None
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="everything small: a smoke test")
@@ -218,11 +196,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only these benchmarks")
     args = parser.parse_args(argv)
     torch = load_torch(not args.no_torch)
-    limits = one_blas_thread()
-    threads = "NumPy BLAS 1 thread" if limits is not None else "NumPy BLAS default threads"
-    if torch is not None:
-        threads += f", PyTorch {torch.__version__} {torch.get_num_threads()} thread"
-    progress(f"{threads}; NumPy {np.__version__}, Python {sys.version.split()[0]}")
+    threadpool_limits(limits=1)  # NumPy's BLAS (and OpenMP) on one thread, as PyTorch
+    progress(f"{conv.thread_counts(torch)}; NumPy {np.__version__}, "
+             f"Python {sys.version.split()[0]}"
+             + (f", PyTorch {torch.__version__}" if torch is not None else ""))
     figures: list[Figure] = []
     for number, name in enumerate(args.only, start=1):
         benchmark = BENCHMARKS[name]
