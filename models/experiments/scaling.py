@@ -228,8 +228,7 @@ def scaling_table(rows: list[Measurement], quick: bool) -> Table:
     if all(r.forward_seconds is None for r in rows):
         return table
     table.notes.append(
-        f"Measured on {time.strftime('%Y-%m-%d')} by `python -m models.experiments scaling` "
-        "(or `all`). "
+        f"Measured on {time.strftime('%Y-%m-%d')} by `python -m models.experiments scaling`. "
         "One image (batch of 1, float32). Forward: eval mode under no_grad. Forward+backward: "
         "train mode, cross-entropy on one label, gradients for every parameter. Medians of "
         "3 to 7 rounds; build: construction with initialisation from a seeded generator. "
