@@ -240,6 +240,7 @@ def test_trace_plot_errors_come_before_any_output(
     assert tinycnn_cli.main(["train", *TINY, "--out", "s"]) == 0
     capsys.readouterr()
     argv = ["trace", "--checkpoint", "s", "--plot", "missing/t.png"]
+    monkeypatch.setattr("models.plots.available", lambda: True)  # as if matplotlib were here
     assert tinycnn_cli.main(argv) == 1
     assert "--plot missing/t.png" in error_line(capsys)
     monkeypatch.setattr("models.plots.available", lambda: False)
