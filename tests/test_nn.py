@@ -264,6 +264,14 @@ def test_repr_matches_pytorch_layout() -> None:
 
 
 # ----- layers: shapes, counts ------------------------------------------------------------
+def test_linear_refuses_non_tensor_weight_and_bias_as_pytorch() -> None:
+    x, w = mt.randn(2, 3), mt.randn(4, 3)
+    with pytest.raises(TypeError, match=r"'weight' \(position 2\) must be Tensor, not ndarray"):
+        nn.functional.linear(x, w.numpy())
+    with pytest.raises(TypeError, match=r"'bias' \(position 3\) must be Tensor, not float"):
+        nn.functional.linear(x, w, 1.0)
+
+
 def test_linear_layout_and_shapes() -> None:
     lin = nn.Linear(4, 3)
     assert lin.weight.shape == (3, 4) and lin.bias.shape == (3,)

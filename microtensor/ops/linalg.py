@@ -137,6 +137,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     One node (the ``Linear`` primitive). As in PyTorch, the three must share one dtype.
     """
+    for position, (name, value) in enumerate((("weight", weight), ("bias", bias)), start=2):
+        if not isinstance(value, Tensor) and (name == "weight" or value is not None):
+            raise TypeError(
+                f"linear(): argument '{name}' (position {position}) must be Tensor, not "
+                f"{type(value).__name__}"
+            )
     if input._array.ndim == 0:
         raise RuntimeError("linear: input must have a feature dimension, got a 0-D tensor")
     if weight._array.ndim != 2:
