@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,3 +37,15 @@ def flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
             k: v for i, item in enumerate(obj) for k, v in flatten(item, f"{prefix}/{i}").items()
         }
     return {prefix: obj.numpy() if isinstance(obj, mt.Tensor) else np.asarray(obj)}
+
+
+def whole_and_resumed(main: Callable[[list[str]], int], flags: Sequence[str]) -> tuple[Any, Any]:
+    """Train 3 epochs in one go (folder ``whole``) and 1 then resumed to 3 (``part``) with
+    a model's CLI ``main``; return both checkpoints, their weights already equal bitwise."""
+    assert main(["train", "--epochs", "3", "--out", "whole", *flags]) == 0
+    assert main(["train", "--epochs", "1", "--out", "part", *flags]) == 0
+    assert main(["train", "--resume", "part", "--epochs", "3", "--no-plots"]) == 0
+    whole, part = mt.load("whole/checkpoint.npz"), mt.load("part/checkpoint.npz")
+    for name, value in whole["model"].items():
+        assert np.array_equal(value.numpy(), part["model"][name].numpy()), name
+    return whole, part

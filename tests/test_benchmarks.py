@@ -65,3 +65,12 @@ def test_model_zoo_benchmark_measures_both_frameworks() -> None:
     for framework in ("microtensor", "pytorch"):
         figures = model_zoo.measure_in_child(framework, "lenet5", quick=True)
         assert figures["seconds"] > 0 and figures["peak_mib"] >= 0
+
+
+def test_instructions_child_trains_both_sides() -> None:
+    for side in ("microtensor", "numpy"):  # the part that runs under valgrind
+        result = subprocess.run(
+            [sys.executable, "benchmarks/instructions.py", "--child", side, "2"], cwd=ROOT,
+            capture_output=True, text=True, timeout=120,
+        )
+        assert result.returncode == 0, result.stderr

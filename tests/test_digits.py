@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from same_run import whole_and_resumed
 
 import microtensor as mt
 from models import digits, lenet, tinycnn
@@ -127,12 +128,7 @@ def test_tinycnn_on_digits_end_to_end(in_tmp: Path, capsys: pytest.CaptureFixtur
 @needs_sklearn
 def test_a_resumed_digits_run_equals_an_uninterrupted_one(in_tmp: Path) -> None:
     common = ["--dataset", "digits", "--train-size", "60", "--val-size", "30", "--no-plots"]
-    assert tinycnn_cli.main(["train", "--epochs", "3", "--out", "whole", *common]) == 0
-    assert tinycnn_cli.main(["train", "--epochs", "1", "--out", "part", *common]) == 0
-    assert tinycnn_cli.main(["train", "--resume", "part", "--epochs", "3", "--no-plots"]) == 0
-    whole, part = mt.load("whole/checkpoint.npz"), mt.load("part/checkpoint.npz")
-    for name, value in whole["model"].items():
-        assert np.array_equal(value.numpy(), part["model"][name].numpy()), name
+    whole, part = whole_and_resumed(tinycnn_cli.main, common)
     accuracies = [[h["val_accuracy"] for h in c["history"]] for c in (whole, part)]
     assert accuracies[0] == accuracies[1]
 

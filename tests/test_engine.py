@@ -7,6 +7,7 @@ import pytest
 
 import microtensor as mt
 from microtensor import autograd
+from microtensor.core import accumulate
 
 
 def leaf(values: object) -> mt.Tensor:
@@ -319,9 +320,18 @@ def test_leaf_gradients_never_share_memory() -> None:
     assert _independent(w.grad, y.grad)
 
 
-def test_fresh_gradients_are_taken_and_still_accumulate() -> None:
+def test_fresh_gradients_are_taken_and_still_accumulate(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: list[bool] = []
+    may_take = accumulate.Delivery._may_take
+
+    def spy(self: accumulate.Delivery, array: np.ndarray) -> bool:
+        taken.append(may_take(self, array))
+        return taken[-1]
+
+    monkeypatch.setattr(accumulate.Delivery, "_may_take", spy)
     w = mt.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     x = mt.tensor([[1.0, 1.0]])
     for expected in ([[1.0, 1.0], [1.0, 1.0]], [[2.0, 2.0], [2.0, 2.0]]):
         (x @ w).sum().backward()
         assert w.grad.tolist() == expected and w.grad.numpy().flags.owndata
+    assert taken == [True]  # the first gradient taken without a copy; the second added

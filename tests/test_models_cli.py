@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from same_run import whole_and_resumed
 
 import microtensor as mt
 from models import mlp
@@ -115,12 +116,7 @@ def test_gradcheck_reports_each_parameter(in_tmp: Path, capsys: pytest.CaptureFi
 def test_resume_through_the_cli_equals_an_uninterrupted_run(in_tmp: Path) -> None:
     common = ["--train-size", "90", "--val-size", "45", "--no-plots", "--optimizer", "adam",
               "--lr", "0.01"]  # fmt: skip
-    assert tinycnn_cli.main(["train", "--epochs", "3", "--out", "whole", *common]) == 0
-    assert tinycnn_cli.main(["train", "--epochs", "1", "--out", "part", *common]) == 0
-    assert tinycnn_cli.main(["train", "--resume", "part", "--epochs", "3", "--no-plots"]) == 0
-    whole, part = mt.load("whole/checkpoint.npz"), mt.load("part/checkpoint.npz")
-    for name, value in whole["model"].items():
-        assert np.array_equal(value.numpy(), part["model"][name].numpy()), name
+    _, part = whole_and_resumed(tinycnn_cli.main, common)
     assert len(part["history"]) == 3
 
 
